@@ -1,0 +1,178 @@
+import { existsSync, readdirSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import { BackendError } from './errors';
+import { registerWasmTrainingKernels } from './register-wasm-training-kernels';
+
+/** Which backend `initBackend` should select. */
+export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+/** Options of `initBackend`. */
+export interface InitBackendOptions {
+  /**
+   * `auto`: `@tensorflow/tfjs-node-gpu` when installed and a GPU is visible, else
+   * `@tensorflow/tfjs-node`, else wasm with the training kernels, else cpu.
+   * `tensorflow`: native TensorFlow only (tfjs-node-gpu or tfjs-node), an error if neither loads.
+   * `wasm` / `cpu`: exactly that backend.
+   * @default 'auto'
+   */
+  prefer?: BackendPreference;
+}
+
+/** What `initBackend` selected. */
+export interface InitBackendResult {
+  /** The tfjs backend name now active: `tensorflow`, `wasm` or `cpu`. */
+  name: 'tensorflow' | 'wasm' | 'cpu';
+  /** One human-readable line, e.g. `wasm (XNNPACK + SIMD, 1 thread) with @none/backend training kernels`. */
+  description: string;
+  /** The npm package that provides the backend. */
+  packageName: string;
+  /** True when native TensorFlow runs on a GPU. */
+  gpu: boolean;
+  /** Training kernels registered by `@none/backend` (wasm only; empty otherwise). */
+  trainingKernels: string[];
+  /** Why faster candidates were skipped under `auto` (empty when the first candidate won). */
+  skipped: string[];
+}
+
+const GPU_PACKAGE = '@tensorflow/tfjs-node-gpu';
+const NODE_PACKAGE = '@tensorflow/tfjs-node';
+
+const INSTALL_HELP =
+  `Install one of them next to @none/backend: \`npm i ${GPU_PACKAGE}@4.22.0\` ` +
+  '(Linux x86-64 only; needs an NVIDIA GPU with the CUDA 11.2 toolkit and cuDNN 8.1 libraries on the library path) ' +
+  `or \`npm i ${NODE_PACKAGE}@4.22.0\` (native CPU). Their install scripts download libtensorflow, ` +
+  'so they need network access to storage.googleapis.com at install time.';
+
+/** True when an NVIDIA GPU looks visible to this process (Linux driver present, not hidden by CUDA_VISIBLE_DEVICES). */
+export function gpuVisible(): boolean {
+  const devices = process.env.CUDA_VISIBLE_DEVICES;
+  if (devices !== undefined && (devices.trim() === '' || devices.trim() === '-1')) return false;
+  try {
+    return existsSync('/proc/driver/nvidia/gpus') && readdirSync('/proc/driver/nvidia/gpus').length > 0;
+  } catch {
+    return false;
+  }
+}
+
+async function tryNative(packageName: string): Promise<string | undefined> {
+  try {
+    // A variable specifier keeps bundlers and TypeScript from requiring the optional peer.
+    const specifier = packageName;
+    await import(/* @vite-ignore */ specifier);
+  } catch (error) {
+    const message = String(error);
+    return /Cannot find (module|package)|ERR_MODULE_NOT_FOUND/.test(message)
+      ? `${packageName} is not installed`
+      : `${packageName} failed to load: ${message}`;
+  }
+  if (!(await tf.setBackend('tensorflow'))) return `${packageName} loaded but the tensorflow backend did not start`;
+  return undefined;
+}
+
+async function initTensorflow(skipped: string[]): Promise<InitBackendResult | undefined> {
+  const gpu = gpuVisible();
+  const order = gpu ? [GPU_PACKAGE, NODE_PACKAGE] : [NODE_PACKAGE, GPU_PACKAGE];
+  for (const packageName of order) {
+    const reason = await tryNative(packageName);
+    if (reason === undefined) {
+      const onGpu = packageName === GPU_PACKAGE && gpu;
+      return {
+        name: 'tensorflow',
+        description: `native TensorFlow (${packageName}) on ${onGpu ? 'GPU' : 'CPU'}`,
+        packageName,
+        gpu: onGpu,
+        trainingKernels: [],
+        skipped,
+      };
+    }
+    skipped.push(reason);
+  }
+  return undefined;
+}
+
+async function initWasm(skipped: string[]): Promise<InitBackendResult> {
+  const trainingKernels = await registerWasmTrainingKernels();
+  if (!(await tf.setBackend('wasm'))) {
+    throw new BackendError({ code: 'E_BACKEND_UNAVAILABLE', message: '@none/backend: the wasm backend did not start' });
+  }
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const threads = wasm.getThreadsCount();
+  return {
+    name: 'wasm',
+    description:
+      `wasm (XNNPACK${simd ? ' + SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}) ` +
+      'with @none/backend training kernels',
+    packageName: '@tensorflow/tfjs-backend-wasm',
+    gpu: false,
+    trainingKernels,
+    skipped,
+  };
+}
+
+async function initCpu(skipped: string[]): Promise<InitBackendResult> {
+  await import('@tensorflow/tfjs-backend-cpu');
+  if (!(await tf.setBackend('cpu'))) {
+    throw new BackendError({ code: 'E_BACKEND_UNAVAILABLE', message: '@none/backend: the cpu backend did not start' });
+  }
+  return {
+    name: 'cpu',
+    description: 'cpu (pure JavaScript; slow, use for small numeric checks)',
+    packageName: '@tensorflow/tfjs-backend-cpu',
+    gpu: false,
+    trainingKernels: [],
+    skipped,
+  };
+}
+
+/**
+ * Selects the fastest TensorFlow.js backend available and makes it the active one:
+ * `@tensorflow/tfjs-node-gpu` (when installed and a GPU is visible) > `@tensorflow/tfjs-node`
+ * > wasm with `@none/backend`'s training kernels > cpu. The native packages are optional
+ * peers, loaded only here. Nothing is registered before this is called.
+ *
+ * @param options `prefer` forces one backend (`InitBackendOptions`)
+ * @returns the backend selected (`InitBackendResult`)
+ * @throws BackendError `E_BACKEND_UNAVAILABLE` when the preferred backend cannot load (for
+ *   `tensorflow`, the message says how to install it); `E_INVALID_ARGUMENT` for an unknown `prefer`
+ * @example
+ * ```ts
+ * import { initBackend } from '@none/backend';
+ * const backend = await initBackend();
+ * console.log(backend.description);
+ * // wasm (XNNPACK + SIMD, 1 thread) with @none/backend training kernels
+ * ```
+ */
+export async function initBackend(options: InitBackendOptions = {}): Promise<InitBackendResult> {
+  const { prefer = 'auto' } = options;
+  const skipped: string[] = [];
+  switch (prefer) {
+    case 'tensorflow': {
+      const result = await initTensorflow(skipped);
+      if (result !== undefined) return result;
+      throw new BackendError({
+        code: 'E_BACKEND_UNAVAILABLE',
+        message: `@none/backend: native TensorFlow is not available (${skipped.join('; ')}). ${INSTALL_HELP}`,
+      });
+    }
+    case 'wasm':
+      return initWasm(skipped);
+    case 'cpu':
+      return initCpu(skipped);
+    case 'auto': {
+      const native = await initTensorflow(skipped);
+      if (native !== undefined) return native;
+      try {
+        return await initWasm(skipped);
+      } catch (error) {
+        skipped.push(`wasm failed: ${String(error)}`);
+        return initCpu(skipped);
+      }
+    }
+    default:
+      throw new BackendError({
+        code: 'E_INVALID_ARGUMENT',
+        message: `initBackend: prefer must be 'auto', 'tensorflow', 'wasm' or 'cpu', got ${JSON.stringify(prefer)}`,
+      });
+  }
+}

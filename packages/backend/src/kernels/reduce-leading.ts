@@ -1,0 +1,77 @@
+import {
+  Identity,
+  type KernelConfig,
+  type KernelFunc,
+  Mean,
+  Sum,
+  type TensorInfo,
+  util,
+} from '@tensorflow/tfjs-core';
+import { allocate, f32View, type WasmKernelArgs } from './_wasm';
+
+/** Number of leading axes `axis` names, when it is exactly `0..k-1` with `0 < k < rank`; else 0. */
+function leadingAxesCount(axis: number | number[], rank: number): number {
+  const axes = util.parseAxisParam(axis, new Array(rank).fill(1)).sort((p, q) => p - q);
+  for (let i = 0; i < axes.length; i++) if (axes[i] !== i) return 0;
+  return axes.length < rank ? axes.length : 0;
+}
+
+/**
+ * Sum (or mean) of a float32 tensor over its leading axes, e.g. a bias gradient: reads the
+ * input once, row by row, accumulating into float64. The native kernel transposes the
+ * input first to reduce innermost axes.
+ */
+function reduceLeading(args: WasmKernelArgs, mean: boolean, fallback: KernelFunc | undefined): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const x = inputs.x as TensorInfo;
+  const { axis, keepDims } = attrs as { axis: number | number[]; keepDims: boolean };
+  const k = x.dtype === 'float32' ? leadingAxesCount(axis, x.shape.length) : 0;
+  if (k === 0 || util.sizeFromShape(x.shape) === 0) {
+    if (fallback === undefined) throw new Error('Sum/Mean: unsupported configuration on wasm');
+    return fallback(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
+  }
+  const rows = util.sizeFromShape(x.shape.slice(0, k));
+  const outShape = x.shape.slice(k);
+  const cols = util.sizeFromShape(outShape);
+  const out = allocate(backend, keepDims ? [...new Array(k).fill(1), ...outShape] : outShape);
+  const xv = f32View(backend, x);
+  const ov = f32View(backend, out);
+  const acc = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    for (let c = 0; c < cols; c++) acc[c] = (acc[c] as number) + (xv[base + c] as number);
+  }
+  const scale = mean ? 1 / rows : 1;
+  for (let c = 0; c < cols; c++) ov[c] = (acc[c] as number) * scale;
+  return out;
+}
+
+export function makeSumConfig(fallback: KernelFunc | undefined): KernelConfig {
+  return {
+    kernelName: Sum,
+    backendName: 'wasm',
+    kernelFunc: ((args: WasmKernelArgs) => reduceLeading(args, false, fallback)) as unknown as KernelFunc,
+  };
+}
+
+export function makeMeanConfig(fallback: KernelFunc | undefined): KernelConfig {
+  return {
+    kernelName: Mean,
+    backendName: 'wasm',
+    kernelFunc: ((args: WasmKernelArgs) => reduceLeading(args, true, fallback)) as unknown as KernelFunc,
+  };
+}
+
+/** Identity without a copy: the output shares the input's heap memory (reference counted), as on cpu. */
+export function makeIdentityConfig(fallback: KernelFunc | undefined): KernelConfig {
+  const kernelFunc = (args: WasmKernelArgs) => {
+    const x = args.inputs.x as TensorInfo;
+    if (x.dtype === 'string') {
+      if (fallback === undefined) throw new Error('Identity: unsupported dtype on wasm');
+      return fallback(args as unknown as Parameters<KernelFunc>[0]);
+    }
+    args.backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+  return { kernelName: Identity, backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelFunc };
+}

@@ -1,0 +1,88 @@
+import { getKernel, type KernelConfig, type KernelFunc, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { BackendError } from './errors';
+import { makeBatchMatMulConfig } from './kernels/batch-mat-mul';
+import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter';
+import { makeConv2dBackpropInputConfig } from './kernels/conv2d-backprop-input';
+import { avgPoolGradConfig, maxPoolGradConfig } from './kernels/pool-grad';
+import { makeIdentityConfig, makeMeanConfig, makeSumConfig } from './kernels/reduce-leading';
+
+/** Names of the kernels `registerWasmTrainingKernels` registers for the `wasm` backend. */
+export const WASM_TRAINING_KERNELS = [
+  'Conv2DBackpropFilter',
+  'Conv2DBackpropInput',
+  'BatchMatMul',
+  'MaxPoolGrad',
+  'AvgPoolGrad',
+  'Sum',
+  'Mean',
+  'Identity',
+] as const;
+
+const ours = new WeakSet<KernelFunc>();
+
+function makeConfigs(original: (name: string) => KernelFunc | undefined): KernelConfig[] {
+  return [
+    conv2dBackpropFilterConfig,
+    makeConv2dBackpropInputConfig(original('Conv2DBackpropInput')),
+    makeBatchMatMulConfig(original('BatchMatMul')),
+    maxPoolGradConfig,
+    avgPoolGradConfig,
+    makeSumConfig(original('Sum')),
+    makeMeanConfig(original('Mean')),
+    makeIdentityConfig(original('Identity')),
+  ];
+}
+
+/**
+ * Registers the training kernels of `@none/backend` for the `wasm` backend of
+ * `@tensorflow/tfjs-backend-wasm` (imported here, which registers that backend), replacing
+ * the backend's own kernels of the same names; the replaced kernels stay in use for the
+ * cases ours do not cover. Idempotent. `initBackend()` calls it; call it yourself only
+ * when you select the wasm backend without `initBackend()`.
+ *
+ * @returns the names of the kernels registered (`WASM_TRAINING_KERNELS`)
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * await registerWasmTrainingKernels();
+ * await tf.setBackend('wasm');
+ * ```
+ */
+export async function registerWasmTrainingKernels(): Promise<string[]> {
+  try {
+    await import('@tensorflow/tfjs-backend-wasm');
+  } catch (cause) {
+    throw new BackendError({
+      code: 'E_BACKEND_UNAVAILABLE',
+      message: `@none/backend: cannot load @tensorflow/tfjs-backend-wasm (${String(cause)})`,
+      cause,
+    });
+  }
+  registerWasmTrainingKernelsSync();
+  return [...WASM_TRAINING_KERNELS];
+}
+
+/** Registration proper; the wasm backend package must already be loaded. */
+export function registerWasmTrainingKernelsSync(): void {
+  const original = (name: string): KernelFunc | undefined => getKernel(name, 'wasm')?.kernelFunc;
+  if (original('Conv2D') === undefined) {
+    throw new BackendError({
+      code: 'E_BACKEND_UNAVAILABLE',
+      message: '@none/backend: the wasm backend kernels are not registered; import @tensorflow/tfjs-backend-wasm first',
+    });
+  }
+  const current = original('Conv2DBackpropFilter');
+  if (current !== undefined && ours.has(current)) return;
+  for (const config of makeConfigs(original)) {
+    const replaced = getKernel(config.kernelName, 'wasm');
+    if (replaced !== undefined) unregisterKernel(config.kernelName, 'wasm');
+    // Keep the replaced kernel's setup (it binds the native function our fallback calls).
+    registerKernel(replaced?.setupFunc === undefined ? config : { ...config, setupFunc: replaced.setupFunc });
+    ours.add(config.kernelFunc);
+  }
+}
+
+/** True when `kernelFunc` is one of ours. */
+export function isTrainingKernel(kernelFunc: KernelFunc | undefined): boolean {
+  return kernelFunc !== undefined && ours.has(kernelFunc);
+}
