@@ -1,0 +1,6 @@
+export {
+  MODEL_DEFAULTS,
+  type ModelConfig,
+  type ModelConfigInput,
+  modelConfigSchema,
+} from './model.schema';
