@@ -4,5 +4,7 @@ export default defineProject({
   test: {
     name: '@none/probe',
     include: ['src/**/*.test.ts'],
+    setupFiles: ['src/test-setup.ts'],
+    testTimeout: 60_000,
   },
 });

@@ -1,0 +1,11 @@
+export {
+  type ActivationProbe,
+  type ActivationProbeOptions,
+  type ActivationProbeResult,
+  type CollectOptions,
+  createActivationProbe,
+  type LayerActivations,
+  type ProbeInput,
+} from './activation-probe';
+export { ProbeError, type ProbeErrorCode } from './errors';
+export { fractionNonNegative } from './linearity';
