@@ -58,14 +58,14 @@ describe('createActivationProbe', () => {
     const model = handBuiltNetwork();
     const mean = await createActivationProbe(model, { reduce: 'mean' }).collect(input);
     const expectedMean = [0.375 + 0.5, -0.375, -2.5 + 0.5, 2.5];
-    Array.from(mean.layers[0]!.values).forEach((v, i) =>
-      expect(v).toBeCloseTo(expectedMean[i]!, 6),
-    );
+    Array.from(mean.layers[0]!.values).forEach((v, i) => {
+      expect(v).toBeCloseTo(expectedMean[i]!, 6);
+    });
     const post = await createActivationProbe(model, { point: 'post' }).collect(input);
     const expectedPost = [1.4, 0, 0, 4];
-    Array.from(post.layers[0]!.values).forEach((v, i) =>
-      expect(v).toBeCloseTo(expectedPost[i]!, 6),
-    );
+    Array.from(post.layers[0]!.values).forEach((v, i) => {
+      expect(v).toBeCloseTo(expectedPost[i]!, 6);
+    });
     model.dispose();
   });
 
@@ -104,7 +104,9 @@ describe('createActivationProbe', () => {
       }
       const exps = logits![i]!.map(Math.exp);
       const total = exps.reduce((a, b) => a + b, 0);
-      exps.forEach((e, k) => expect(result.probabilities[i * 4 + k]).toBeCloseTo(e / total, 5));
+      exps.forEach((e, k) => {
+        expect(result.probabilities[i * 4 + k]).toBeCloseTo(e / total, 5);
+      });
     }
     model.dispose();
   });
@@ -121,9 +123,9 @@ describe('createActivationProbe', () => {
     const probe = createActivationProbe(model);
     const a = await probe.collect({ images: bytes, shape: [5, 6, 6, 1] });
     const b = await probe.collect({ images: floats, shape: [5, 6, 6, 1] });
-    Array.from(a.layers[1]!.values).forEach((v, i) =>
-      expect(v).toBeCloseTo(b.layers[1]!.values[i]!, 5),
-    );
+    Array.from(a.layers[1]!.values).forEach((v, i) => {
+      expect(v).toBeCloseTo(b.layers[1]!.values[i]!, 5);
+    });
     model.dispose();
   });
 
