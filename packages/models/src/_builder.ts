@@ -1,7 +1,8 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { activationLayer } from './activations';
+import { activationLayer, registerCustomLayers } from './activations';
 import { ModelError } from './errors';
 import type { ActivationName } from './names';
+import { SeededDropout } from './seeded-dropout';
 
 type Padding = 'same' | 'valid';
 
@@ -142,7 +143,8 @@ export class NetworkBuilder {
   }
 
   dropout(x: tfl.SymbolicTensor, name: string, rate: number): tfl.SymbolicTensor {
-    return tfl.layers.dropout({ name, rate, seed: this.nextSeed() }).apply(x) as tfl.SymbolicTensor;
+    registerCustomLayers();
+    return new SeededDropout({ name, rate, seed: this.nextSeed() }).apply(x) as tfl.SymbolicTensor;
   }
 
   add(inputs: tfl.SymbolicTensor[], name: string): tfl.SymbolicTensor {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { ActivationName } from './names';
+import { SeededDropout } from './seeded-dropout';
 
 /**
  * Tanhshrink, `x - tanh(x)` (PyTorch's `nn.Tanhshrink`), which tfjs does not have.
@@ -25,13 +26,14 @@ export class Tanhshrink extends tfl.layers.Layer {
 let customLayersRegistered = false;
 
 /**
- * Registers this package's custom layers (Tanhshrink) with tfjs serialization, so that a
+ * Registers this package's custom layers (Tanhshrink, SeededDropout) with tfjs serialization, so that a
  * saved model that uses them can be loaded. The builders and `loadModel` call it; call it
  * yourself only when loading such a model with plain `tf.loadLayersModel`.
  */
 export function registerCustomLayers(): void {
   if (customLayersRegistered) return;
   tf.serialization.registerClass(Tanhshrink);
+  tf.serialization.registerClass(SeededDropout);
   customLayersRegistered = true;
 }
 

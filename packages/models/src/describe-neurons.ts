@@ -9,6 +9,7 @@ const ACTIVATION_CLASSES = new Set(['ReLU', 'LeakyReLU', 'ELU', 'NoneTanhshrink'
 const CHANNEL_PRESERVING = new Set([
   'BatchNormalization',
   'Dropout',
+  'NoneSeededDropout',
   'MaxPooling2D',
   'AveragePooling2D',
   'GlobalAveragePooling2D',

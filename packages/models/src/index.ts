@@ -14,6 +14,7 @@ export { buildNin, NIN_DROPOUT } from './nin';
 export { type ResetMode, type ResetNeuronsOptions, resetNeurons } from './reset-neurons';
 export { buildResnet18, buildResnet34, RESNET_BLOCKS } from './resnet';
 export { loadModel, MODEL_FILES, saveModel } from './save-load';
+export { SeededDropout, type SeededDropoutArgs, setDropoutStep } from './seeded-dropout';
 export { buildSmallCnn } from './small-cnn';
 export type {
   BuiltModel,
