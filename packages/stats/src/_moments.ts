@@ -37,7 +37,7 @@ export function sumOfSquaredDeviations(values: ArrayLike<number>, center: number
     residual += deviation;
   }
   const result = squares - (residual * residual) / n;
-  return result > 0 ? result : 0;
+  return Math.max(result, 0);
 }
 
 /** Variance of validated values with a validated `ddof`: `SS / (n − ddof)`. */

@@ -143,7 +143,9 @@ export function jenksTwoClassSplit(values: ArrayLike<number>): JenksTwoClassSpli
   const betweenSumOfSquares =
     lowCount * lowOffset * lowOffset + highCount * highOffset * highOffset;
   const goodnessOfVarianceFit =
-    totalSumOfSquares > 0 ? Math.min(1, Math.max(0, 1 - withinSumOfSquares / totalSumOfSquares)) : 0;
+    totalSumOfSquares > 0
+      ? Math.min(1, Math.max(0, 1 - withinSumOfSquares / totalSumOfSquares))
+      : 0;
 
   return {
     breakValue,

@@ -53,7 +53,10 @@ const MAX_BINS = 16_777_216;
  *   62–66, 1979.
  * @see scikit-image `skimage/filters/thresholding.py`, `threshold_otsu`.
  */
-export function otsuThreshold(values: ArrayLike<number>, options: OtsuThresholdOptions = {}): number {
+export function otsuThreshold(
+  values: ArrayLike<number>,
+  options: OtsuThresholdOptions = {},
+): number {
   assertFiniteValues('otsuThreshold', values);
   assertOptionsObject('otsuThreshold', options);
   const { bins = 256 } = options;

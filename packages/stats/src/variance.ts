@@ -41,4 +41,3 @@ export function variance(values: ArrayLike<number>, options: VarianceOptions = {
   assertDdof('variance', ddof, values.length);
   return varianceKernel(values, ddof);
 }
-

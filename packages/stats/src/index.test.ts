@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import * as api from './index';
+
+describe('@none/stats public API', () => {
+  it('exports exactly the reviewed names', () => {
+    expect(Object.keys(api).sort()).toEqual([
+      'jenksBreaks',
+      'jenksTwoClassSplit',
+      'mean',
+      'otsuThreshold',
+      'otsuThresholdExact',
+      'quantile',
+      'std',
+      'variance',
+      'zScores',
+    ]);
+  });
+
+  it('exports only functions', () => {
+    for (const value of Object.values(api)) expect(typeof value).toBe('function');
+  });
+});
