@@ -6,5 +6,12 @@ export {
   type InitBackendResult,
   initBackend,
 } from './init-backend';
-export { type KernelProfileEntry, type ProfileKernelsResult, profileKernels } from './profile-kernels';
-export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './register-wasm-training-kernels';
+export {
+  type KernelProfileEntry,
+  type ProfileKernelsResult,
+  profileKernels,
+} from './profile-kernels';
+export {
+  registerWasmTrainingKernels,
+  WASM_TRAINING_KERNELS,
+} from './register-wasm-training-kernels';

@@ -1,5 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
+import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
+import { registerThreadedWasmBackend, restoreSingleThreadedWasmBackend } from './_threaded-wasm';
 import { BackendError } from './errors';
 import { registerWasmTrainingKernels } from './register-wasm-training-kernels';
 
@@ -16,6 +18,13 @@ export interface InitBackendOptions {
    * @default 'auto'
    */
   prefer?: BackendPreference;
+  /**
+   * Threads for the wasm backend's XNNPACK operators (convolutions, matMul). Above 1, the
+   * multi-threaded wasm build is loaded in worker_threads; falls back to 1 thread where it
+   * cannot start. Applies when the wasm backend starts; a running wasm backend is kept.
+   * @default the number of CPU cores (at most 8)
+   */
+  threads?: number;
 }
 
 /** What `initBackend` selected. */
@@ -48,7 +57,9 @@ export function gpuVisible(): boolean {
   const devices = process.env.CUDA_VISIBLE_DEVICES;
   if (devices !== undefined && (devices.trim() === '' || devices.trim() === '-1')) return false;
   try {
-    return existsSync('/proc/driver/nvidia/gpus') && readdirSync('/proc/driver/nvidia/gpus').length > 0;
+    return (
+      existsSync('/proc/driver/nvidia/gpus') && readdirSync('/proc/driver/nvidia/gpus').length > 0
+    );
   } catch {
     return false;
   }
@@ -65,7 +76,8 @@ async function tryNative(packageName: string): Promise<string | undefined> {
       ? `${packageName} is not installed`
       : `${packageName} failed to load: ${message}`;
   }
-  if (!(await tf.setBackend('tensorflow'))) return `${packageName} loaded but the tensorflow backend did not start`;
+  if (!(await tf.setBackend('tensorflow')))
+    return `${packageName} loaded but the tensorflow backend did not start`;
   return undefined;
 }
 
@@ -90,18 +102,34 @@ async function initTensorflow(skipped: string[]): Promise<InitBackendResult | un
   return undefined;
 }
 
-async function initWasm(skipped: string[]): Promise<InitBackendResult> {
+function defaultThreads(): number {
+  const cores =
+    typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(8, cores));
+}
+
+async function initWasm(skipped: string[], threads: number): Promise<InitBackendResult> {
   const trainingKernels = await registerWasmTrainingKernels();
-  if (!(await tf.setBackend('wasm'))) {
-    throw new BackendError({ code: 'E_BACKEND_UNAVAILABLE', message: '@none/backend: the wasm backend did not start' });
+  if (tf.findBackend('wasm') === null && threads > 1) {
+    registerThreadedWasmBackend(threads);
+    if (!(await tf.setBackend('wasm'))) {
+      skipped.push(`multi-threaded wasm did not start (${threads} threads); using 1 thread`);
+      restoreSingleThreadedWasmBackend();
+    }
+  }
+  if (tf.engine().backendName !== 'wasm' && !(await tf.setBackend('wasm'))) {
+    throw new BackendError({
+      code: 'E_BACKEND_UNAVAILABLE',
+      message: '@none/backend: the wasm backend did not start',
+    });
   }
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  const threads = wasm.getThreadsCount();
+  const actualThreads = wasm.getThreadsCount();
   return {
     name: 'wasm',
     description:
-      `wasm (XNNPACK${simd ? ' + SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}) ` +
+      `wasm (XNNPACK${simd ? ' + SIMD' : ''}, ${actualThreads} thread${actualThreads === 1 ? '' : 's'}) ` +
       'with @none/backend training kernels',
     packageName: '@tensorflow/tfjs-backend-wasm',
     gpu: false,
@@ -113,7 +141,10 @@ async function initWasm(skipped: string[]): Promise<InitBackendResult> {
 async function initCpu(skipped: string[]): Promise<InitBackendResult> {
   await import('@tensorflow/tfjs-backend-cpu');
   if (!(await tf.setBackend('cpu'))) {
-    throw new BackendError({ code: 'E_BACKEND_UNAVAILABLE', message: '@none/backend: the cpu backend did not start' });
+    throw new BackendError({
+      code: 'E_BACKEND_UNAVAILABLE',
+      message: '@none/backend: the cpu backend did not start',
+    });
   }
   return {
     name: 'cpu',
@@ -144,7 +175,13 @@ async function initCpu(skipped: string[]): Promise<InitBackendResult> {
  * ```
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<InitBackendResult> {
-  const { prefer = 'auto' } = options;
+  const { prefer = 'auto', threads = defaultThreads() } = options;
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
+    throw new BackendError({
+      code: 'E_INVALID_ARGUMENT',
+      message: `initBackend: threads must be an integer in [1, 64], got ${threads}`,
+    });
+  }
   const skipped: string[] = [];
   switch (prefer) {
     case 'tensorflow': {
@@ -156,14 +193,14 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Ini
       });
     }
     case 'wasm':
-      return initWasm(skipped);
+      return initWasm(skipped, threads);
     case 'cpu':
       return initCpu(skipped);
     case 'auto': {
       const native = await initTensorflow(skipped);
       if (native !== undefined) return native;
       try {
-        return await initWasm(skipped);
+        return await initWasm(skipped, threads);
       } catch (error) {
         skipped.push(`wasm failed: ${String(error)}`);
         return initCpu(skipped);

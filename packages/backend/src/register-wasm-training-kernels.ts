@@ -1,4 +1,10 @@
-import { getKernel, type KernelConfig, type KernelFunc, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import {
+  getKernel,
+  type KernelConfig,
+  type KernelFunc,
+  registerKernel,
+  unregisterKernel,
+} from '@tensorflow/tfjs-core';
 import { BackendError } from './errors';
 import { makeBatchMatMulConfig } from './kernels/batch-mat-mul';
 import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter';
@@ -68,7 +74,8 @@ export function registerWasmTrainingKernelsSync(): void {
   if (original('Conv2D') === undefined) {
     throw new BackendError({
       code: 'E_BACKEND_UNAVAILABLE',
-      message: '@none/backend: the wasm backend kernels are not registered; import @tensorflow/tfjs-backend-wasm first',
+      message:
+        '@none/backend: the wasm backend kernels are not registered; import @tensorflow/tfjs-backend-wasm first',
     });
   }
   const current = original('Conv2DBackpropFilter');
@@ -77,7 +84,9 @@ export function registerWasmTrainingKernelsSync(): void {
     const replaced = getKernel(config.kernelName, 'wasm');
     if (replaced !== undefined) unregisterKernel(config.kernelName, 'wasm');
     // Keep the replaced kernel's setup (it binds the native function our fallback calls).
-    registerKernel(replaced?.setupFunc === undefined ? config : { ...config, setupFunc: replaced.setupFunc });
+    registerKernel(
+      replaced?.setupFunc === undefined ? config : { ...config, setupFunc: replaced.setupFunc },
+    );
     ours.add(config.kernelFunc);
   }
 }

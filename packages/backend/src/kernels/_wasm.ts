@@ -142,7 +142,11 @@ export function withInt32Arrays<T>(
 }
 
 /** Transposes a float32 tensor with the wasm backend's native transpose. Caller releases the result. */
-export function transposeF32(backend: WasmBackend, x: TensorInfo, perm: readonly number[]): TensorInfo {
+export function transposeF32(
+  backend: WasmBackend,
+  x: TensorInfo,
+  perm: readonly number[],
+): TensorInfo {
   const outShape = perm.map((p) => x.shape[p] as number);
   const out = allocate(backend, outShape);
   // Drop size-1 dimensions: the native transpose is faster on lower ranks.
@@ -221,7 +225,12 @@ export function conv2dF32(
 }
 
 /** Calls the native matMul on rank-3 tensors without transposes: [b, m, k] x [b, k, n]. */
-export function matMulF32(backend: WasmBackend, a: TensorInfo, b: TensorInfo, outShape: number[]): TensorInfo {
+export function matMulF32(
+  backend: WasmBackend,
+  a: TensorInfo,
+  b: TensorInfo,
+  outShape: number[],
+): TensorInfo {
   const out = allocate(backend, outShape);
   withInt32Arrays(backend, [a.shape, b.shape], ([aShape, bShape]) => {
     backend.wasm._BatchMatMul(

@@ -44,7 +44,10 @@ export function batchMatMul(args: WasmKernelArgs, fallback: KernelFunc | undefin
   }
   const batchA = size(a.shape.slice(0, -2));
   const batchB = size(b.shape.slice(0, -2));
-  const outerDims = broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const outerDims = broadcast_util.assertAndGetBroadcastShape(
+    a.shape.slice(0, -2),
+    b.shape.slice(0, -2),
+  );
   const a3 = reshapeView(backend, a, [batchA, aRows, aCols]);
   const b3 = reshapeView(backend, b, [batchB, bRows, bCols]);
   const aPlain = transposeA ? transposeF32(backend, a3, [0, 2, 1]) : a3;

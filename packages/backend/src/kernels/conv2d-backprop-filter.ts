@@ -1,4 +1,9 @@
-import { backend_util, Conv2DBackpropFilter, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core';
+import {
+  backend_util,
+  Conv2DBackpropFilter,
+  type KernelConfig,
+  type KernelFunc,
+} from '@tensorflow/tfjs-core';
 import {
   allocate,
   conv2dF32,
@@ -50,7 +55,14 @@ export function conv2dBackpropFilterImpl(
   dy: WasmKernelArgs['inputs'][string],
   info: backend_util.Conv2DInfo,
 ) {
-  const { inHeight: h, inWidth: w, inChannels: ci, outChannels: co, filterHeight: fh, filterWidth: fw } = info;
+  const {
+    inHeight: h,
+    inWidth: w,
+    inChannels: ci,
+    outChannels: co,
+    filterHeight: fh,
+    filterWidth: fw,
+  } = info;
   const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;

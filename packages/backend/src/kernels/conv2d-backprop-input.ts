@@ -5,7 +5,14 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { allocate, conv2dF32, f32View, release, type WasmBackend, type WasmKernelArgs } from './_wasm';
+import {
+  allocate,
+  conv2dF32,
+  f32View,
+  release,
+  type WasmBackend,
+  type WasmKernelArgs,
+} from './_wasm';
 
 /** One phase of a strided transposed convolution: the output rows `h ≡ r (mod s)`. */
 interface Phase {
@@ -24,7 +31,14 @@ interface Phase {
 }
 
 function planPhases(info: backend_util.Conv2DInfo): Phase[] | undefined {
-  const { inHeight: h, inWidth: w, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
+  const {
+    inHeight: h,
+    inWidth: w,
+    outHeight: oh,
+    outWidth: ow,
+    strideHeight: sh,
+    strideWidth: sw,
+  } = info;
   const { filterHeight: fh, filterWidth: fw } = info;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
@@ -140,9 +154,13 @@ export function makeConv2dBackpropInputConfig(fallback: KernelFunc | undefined):
       false,
       backend_util.convertConv2DDataFormat(dataFormat),
     );
-    const out = info.dataFormat === 'channelsLast' ? conv2dBackpropInputImpl(backend, dy, filter, info) : undefined;
+    const out =
+      info.dataFormat === 'channelsLast'
+        ? conv2dBackpropInputImpl(backend, dy, filter, info)
+        : undefined;
     if (out !== undefined) return out;
-    if (fallback === undefined) throw new Error('Conv2DBackpropInput: unsupported configuration on wasm');
+    if (fallback === undefined)
+      throw new Error('Conv2DBackpropInput: unsupported configuration on wasm');
     return fallback(args as unknown as Parameters<KernelFunc>[0]);
   };
   return {

@@ -36,8 +36,20 @@ export function maxPoolGrad(args: WasmKernelArgs): TensorInfo {
   const dy = inputs.dy as TensorInfo;
   const input = inputs.input as TensorInfo;
   const info = poolInfo(input, attrs as unknown as PoolAttrs);
-  const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } = info;
-  const { strideHeight: sh, strideWidth: sw, effectiveFilterHeight: fh, effectiveFilterWidth: fw } = info;
+  const {
+    batchSize: n,
+    inHeight: h,
+    inWidth: w,
+    inChannels: c,
+    outHeight: oh,
+    outWidth: ow,
+  } = info;
+  const {
+    strideHeight: sh,
+    strideWidth: sw,
+    effectiveFilterHeight: fh,
+    effectiveFilterWidth: fw,
+  } = info;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
   const dx = allocate(backend, input.shape);
@@ -90,8 +102,20 @@ export function avgPoolGrad(args: WasmKernelArgs): TensorInfo {
   const dy = inputs.dy as TensorInfo;
   const input = inputs.input as TensorInfo;
   const info = poolInfo(input, attrs as unknown as PoolAttrs);
-  const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } = info;
-  const { strideHeight: sh, strideWidth: sw, effectiveFilterHeight: fh, effectiveFilterWidth: fw } = info;
+  const {
+    batchSize: n,
+    inHeight: h,
+    inWidth: w,
+    inChannels: c,
+    outHeight: oh,
+    outWidth: ow,
+  } = info;
+  const {
+    strideHeight: sh,
+    strideWidth: sw,
+    effectiveFilterHeight: fh,
+    effectiveFilterWidth: fw,
+  } = info;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
   const scale = 1 / (info.filterHeight * info.filterWidth);
@@ -114,7 +138,8 @@ export function avgPoolGrad(args: WasmKernelArgs): TensorInfo {
         for (let r = rStart; r < rEnd; r++) {
           for (let q = cStart; q < cEnd; q++) {
             const base = ((b * h + r) * w + q) * c;
-            for (let k = 0; k < c; k++) dxv[base + k] = (dxv[base + k] as number) + (g[k] as number);
+            for (let k = 0; k < c; k++)
+              dxv[base + k] = (dxv[base + k] as number) + (g[k] as number);
           }
         }
       }

@@ -21,7 +21,11 @@ function leadingAxesCount(axis: number | number[], rank: number): number {
  * input once, row by row, accumulating into float64. The native kernel transposes the
  * input first to reduce innermost axes.
  */
-function reduceLeading(args: WasmKernelArgs, mean: boolean, fallback: KernelFunc | undefined): TensorInfo {
+function reduceLeading(
+  args: WasmKernelArgs,
+  mean: boolean,
+  fallback: KernelFunc | undefined,
+): TensorInfo {
   const { inputs, backend, attrs } = args;
   const x = inputs.x as TensorInfo;
   const { axis, keepDims } = attrs as { axis: number | number[]; keepDims: boolean };
@@ -50,7 +54,8 @@ export function makeSumConfig(fallback: KernelFunc | undefined): KernelConfig {
   return {
     kernelName: Sum,
     backendName: 'wasm',
-    kernelFunc: ((args: WasmKernelArgs) => reduceLeading(args, false, fallback)) as unknown as KernelFunc,
+    kernelFunc: ((args: WasmKernelArgs) =>
+      reduceLeading(args, false, fallback)) as unknown as KernelFunc,
   };
 }
 
@@ -58,7 +63,8 @@ export function makeMeanConfig(fallback: KernelFunc | undefined): KernelConfig {
   return {
     kernelName: Mean,
     backendName: 'wasm',
-    kernelFunc: ((args: WasmKernelArgs) => reduceLeading(args, true, fallback)) as unknown as KernelFunc,
+    kernelFunc: ((args: WasmKernelArgs) =>
+      reduceLeading(args, true, fallback)) as unknown as KernelFunc,
   };
 }
 
@@ -73,5 +79,9 @@ export function makeIdentityConfig(fallback: KernelFunc | undefined): KernelConf
     args.backend.incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   };
-  return { kernelName: Identity, backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelFunc };
+  return {
+    kernelName: Identity,
+    backendName: 'wasm',
+    kernelFunc: kernelFunc as unknown as KernelFunc,
+  };
 }
