@@ -34,8 +34,9 @@ export interface JenksBreaksOptions {
  *   over centred prefix sums), O(n) memory. 10^6 values take about 0.1 s.
  * - `classes >= 3`: the Fisher/Jenks dynamic program over the `d` distinct values (weighted by
  *   multiplicity): O(n log n + k·d²) time, O(n + k·d) memory. Practical up to roughly 10^4
- *   distinct values (k·d²/2 ≈ 2.5·10^8 steps for k = 5, a second or two); beyond that, round or
- *   sample the data first.
+ *   distinct values (k = 5: about 0.15 s for d = 5·10^3 and 0.6–0.7 s for d = 10^4 on one core;
+ *   time grows as d²); beyond that, round or sample the data first. Many repeated values are
+ *   cheap: 10^6 values rounded to 0.01 (d ≈ 1.7·10^3) take about 0.1 s for k = 5.
  *
  * Exactness: the optimum is exact up to floating-point rounding of the sums of squares; when two
  * partitions have (nearly) equal cost either may be returned, and on an exact tie the lower break
