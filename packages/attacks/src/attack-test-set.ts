@@ -77,6 +77,7 @@ export function attackTestSet<T extends ImageArray>(
       shape: [m, dims.height, dims.width, dims.channels],
       labels: targetLabels,
       numClasses,
+      ...(testDataset.classNames ? { classNames: [...testDataset.classNames] } : {}),
     },
     sourceIndices,
     sourceLabels,

@@ -228,7 +228,13 @@ export function poisonDataset<T extends ImageArray>(
     },
   };
   return {
-    dataset: { images, shape, labels: newLabels, numClasses },
+    dataset: {
+      images,
+      shape,
+      labels: newLabels,
+      numClasses,
+      ...(dataset.classNames ? { classNames: [...dataset.classNames] } : {}),
+    },
     poisonedIndices,
     noiseIndices,
     manifest,

@@ -34,6 +34,8 @@ export interface ImageDataset<T extends ImageArray = ImageArray> {
   labels: Int32Array;
   /** Number of classes K. */
   numClasses: number;
+  /** Optional class names (`classNames[k]` names class k); carried over to derived datasets. */
+  classNames?: string[];
 }
 
 /** Size of one image. */

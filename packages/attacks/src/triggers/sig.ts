@@ -1,5 +1,5 @@
 import { mapBatch } from '../_image';
-import { assertNumber, batchDims } from '../_validate';
+import { assertNumber, batchDims, invalid } from '../_validate';
 import type { ImageArray, ImageBatch, ImageSize } from '../types';
 import { checkImageSize } from './_patch';
 
@@ -28,7 +28,16 @@ function sigOptions(fn: string, options: SigTriggerOptions) {
 export function sigColumns(fn: string, width: number, options: SigTriggerOptions): Float64Array {
   const { delta, frequency } = sigOptions(fn, options);
   const out = new Float64Array(width);
-  for (let j = 0; j < width; j++) out[j] = delta * Math.sin((2 * Math.PI * j * frequency) / width);
+  let peak = 0;
+  for (let j = 0; j < width; j++) {
+    out[j] = delta * Math.sin((2 * Math.PI * j * frequency) / width);
+    peak = Math.max(peak, Math.abs(out[j]!));
+  }
+  if (delta > 0 && peak < 1e-9 * delta) {
+    throw invalid(
+      `${fn}: frequency ${frequency} on width ${width} samples the sinusoid only at its zeros (2f/W is an integer); choose another frequency`,
+    );
+  }
   return out;
 }
 
