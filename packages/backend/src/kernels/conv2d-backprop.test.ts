@@ -126,18 +126,16 @@ describe('convolution gradient kernels on wasm', () => {
       );
       const { cpu, wasm, shapes } = await onCpuAndWasm(
         () =>
-          tf
-            .engine()
-            .runKernel(
-              'Conv2DBackpropInput',
-              { dy: tf.tensor4d(dy, dys), filter: tf.tensor4d(ws, [k.fh, k.fw, k.ci, k.co]) },
-              {
-                strides: k.stride,
-                pad: k.pad,
-                dataFormat: 'NHWC',
-                inputShape: [k.n, k.h, k.w, k.ci],
-              },
-            ) as tf.Tensor,
+          tf.engine().runKernel(
+            'Conv2DBackpropInput',
+            { dy: tf.tensor4d(dy, dys), filter: tf.tensor4d(ws, [k.fh, k.fw, k.ci, k.co]) },
+            {
+              strides: k.stride,
+              pad: k.pad,
+              dataFormat: 'NHWC',
+              inputShape: [k.n, k.h, k.w, k.ci],
+            },
+          ) as tf.Tensor,
       );
       expect(shapes[0]).toEqual([k.n, k.h, k.w, k.ci]);
       expect(relativeError(wasm[0] as Float32Array, cpu[0] as Float32Array)).toBeLessThan(
