@@ -35,7 +35,7 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'function') {
     return 'a function';
   }
-  return `a ${typeof value}`;
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 function isNumericArrayLike(values: unknown): values is ArrayLike<number> {

@@ -30,7 +30,7 @@ describe('mean', () => {
       new RangeError('mean: values must contain only finite numbers, got NaN at index 1'),
     );
     expect(() => mean({} as number[])).toThrow(
-      new TypeError('mean: values must be an array or a numeric typed array, got a object'),
+      new TypeError('mean: values must be an array or a numeric typed array, got an object'),
     );
   });
 });
