@@ -7,4 +7,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'es2022',
+  // The CJS build needs `import.meta.url` (used to locate the embedded MNIST files).
+  shims: true,
 });

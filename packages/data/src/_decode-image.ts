@@ -136,9 +136,7 @@ export async function decodeImageFile(
     image = image.extract(options.region(sourceWidth, sourceHeight));
   }
   const { height, width, channels } = options;
-  image = image
-    .resize({ width, height, fit: options.fit })
-    .flatten({ background: '#000000' });
+  image = image.resize({ width, height, fit: options.fit }).flatten({ background: '#000000' });
   image = channels === 1 ? image.grayscale() : image.toColourspace('srgb');
   let output: { data: Buffer; info: OutputInfo };
   try {

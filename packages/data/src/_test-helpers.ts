@@ -38,7 +38,7 @@ export function idxHeader(typeCode: number, dims: number[]): Uint8Array {
   const header = new Uint8Array(4 + 4 * dims.length);
   const view = new DataView(header.buffer);
   view.setUint32(0, (typeCode << 8) | dims.length);
-  dims.forEach((size, d) => view.setUint32(4 + 4 * d, size));
+  for (const [d, size] of dims.entries()) view.setUint32(4 + 4 * d, size);
   return header;
 }
 

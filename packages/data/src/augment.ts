@@ -4,7 +4,6 @@ import { DataError } from './errors';
 import type { ImageArray, ImageShape } from './image-dataset';
 import type { RandomOptions } from './random';
 
-
 /** Options of {@link augmentBatch}. Either `seed` or `random` is required. */
 export interface AugmentBatchOptions extends RandomOptions {
   /**

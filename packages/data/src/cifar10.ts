@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { listFolder, pathExists, readFileOrThrow } from './_files';
 import { CIFAR10_DEFAULTS } from './defaults';
 import { DataError } from './errors';
-import { type DatasetSplit, type ImageDataset, toFloat32, toUint8 } from './image-dataset';
 import type { ImageDtype } from './image-dataset';
+import { type DatasetSplit, type ImageDataset, toFloat32, toUint8 } from './image-dataset';
 
 /** The CIFAR-10 classes, in label order (as in `batches.meta.txt`). */
 export const CIFAR10_CLASS_NAMES: readonly string[] = [
@@ -18,7 +18,6 @@ export const CIFAR10_CLASS_NAMES: readonly string[] = [
   'ship',
   'truck',
 ];
-
 
 const SIDE = 32;
 const PLANE = SIDE * SIDE;

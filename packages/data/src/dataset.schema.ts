@@ -122,7 +122,10 @@ export const blobsDatasetSchema = z.strictObject({
   /** Test points. */
   testN: z.number().int().nonnegative().default(BLOBS_DATASET_DEFAULTS.testN),
   /** Blob centres, one per class (default: evenly spaced on a circle). */
-  centers: z.array(z.tuple([z.number(), z.number()])).min(1).optional(),
+  centers: z
+    .array(z.tuple([z.number(), z.number()]))
+    .min(1)
+    .optional(),
   /** Number of blobs when `centers` is not given. */
   numClasses: z.number().int().positive().default(GAUSSIAN_BLOBS_DEFAULTS.numClasses),
   /** Standard deviation of each coordinate. */

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { DataError } from './errors';
 import { EMBEDDED_MNIST_DEFAULTS } from './defaults';
+import { DataError } from './errors';
 import { type DatasetSplit, type ImageDataset, type ImageDtype, toFloat32 } from './image-dataset';
 import { splitDataset } from './split-dataset';
-
 
 /** Options of {@link loadEmbeddedMnist}. */
 export interface LoadEmbeddedMnistOptions {
@@ -54,8 +53,10 @@ function parseDigitFile(file: string): Uint8Array {
   let position = bytes.indexOf(0x5b); // '['
   if (position < 0) fail('expected a "data" array, found no "["');
   position++;
-  const values: number[] = [];
   const length = bytes.length;
+  // Every value takes at least two bytes ("0,"), so this bounds the count.
+  const values = new Uint8Array(Math.ceil(length / 2));
+  let count = 0;
   for (;;) {
     while (position < length && bytes[position]! <= 0x20) position++;
     let integer = 0;
@@ -79,17 +80,17 @@ function parseDigitFile(file: string): Uint8Array {
     if (digits === 0) fail(`expected a number at byte ${position}`);
     const value = integer + fraction / scale;
     if (value > 1) fail(`value ${value} at byte ${position} is outside [0, 1]`);
-    values.push(Math.round(value * 255));
+    values[count++] = Math.round(value * 255);
     while (position < length && bytes[position]! <= 0x20) position++;
     const separator = bytes[position];
     position++;
     if (separator === 0x5d) break; // ']'
     if (separator !== 0x2c) fail(`expected "," or "]" at byte ${position - 1}`);
   }
-  if (values.length === 0 || values.length % PIXELS !== 0) {
-    fail(`expected a multiple of ${PIXELS} values (28x28 digits), got ${values.length}`);
+  if (count === 0 || count % PIXELS !== 0) {
+    fail(`expected a multiple of ${PIXELS} values (28x28 digits), got ${count}`);
   }
-  return Uint8Array.from(values);
+  return values.slice(0, count);
 }
 
 function decodeEmbeddedMnist(): DecodedMnist {

@@ -4,7 +4,6 @@ import { DataError } from './errors';
 import type { ImageDataset } from './image-dataset';
 import type { RandomOptions } from './random';
 
-
 /** Options of {@link gaussianBlobs}. Either `seed` or `random` is required. */
 export interface GaussianBlobsOptions extends RandomOptions {
   /**
@@ -64,10 +63,16 @@ export function gaussianBlobs(options: GaussianBlobsOptions): PointDataset {
     std = GAUSSIAN_BLOBS_DEFAULTS.std,
   } = options;
   if (!Number.isInteger(n) || n < 0) {
-    throw new DataError('E_INVALID_ARGUMENT', `gaussianBlobs: n must be a non-negative integer, got ${n}`);
+    throw new DataError(
+      'E_INVALID_ARGUMENT',
+      `gaussianBlobs: n must be a non-negative integer, got ${n}`,
+    );
   }
   if (!(std >= 0) || !Number.isFinite(std)) {
-    throw new DataError('E_INVALID_ARGUMENT', `gaussianBlobs: std must be a finite number >= 0, got ${std}`);
+    throw new DataError(
+      'E_INVALID_ARGUMENT',
+      `gaussianBlobs: std must be a finite number >= 0, got ${std}`,
+    );
   }
   if (!Number.isInteger(numClasses) || numClasses < 1) {
     throw new DataError(

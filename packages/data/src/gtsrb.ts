@@ -3,8 +3,8 @@ import type { PixelRegion, ResizeFit } from './_decode-image';
 import { listFolder, pathExists, readFileOrThrow } from './_files';
 import { GTSRB_DEFAULTS, GTSRB_NUM_CLASSES } from './defaults';
 import { DataError } from './errors';
-import { type DatasetSplit, type ImageDataset, toFloat32 } from './image-dataset';
 import type { ImageDtype } from './image-dataset';
+import { type DatasetSplit, type ImageDataset, toFloat32 } from './image-dataset';
 import { decodeAll, resolveSize } from './image-folder';
 
 /** One line of a GTSRB ground-truth CSV (`GT-000NN.csv`, `GT-final_test.csv`). */
@@ -239,7 +239,7 @@ export async function loadGtsrbTraining(options: LoadGtsrbOptions): Promise<Imag
   if (root === undefined) {
     throw new DataError(
       'E_NOT_FOUND',
-      `${caller}: ${directory} has no Final_Training/Images folder (expected the official GTSRB layout)`,
+      `${caller}: folder not found: ${join(directory, 'Final_Training', 'Images')} (expected the official GTSRB layout in ${directory})`,
       { file: join(directory, 'Final_Training', 'Images') },
     );
   }
@@ -282,7 +282,7 @@ export async function loadGtsrbTest(options: LoadGtsrbOptions): Promise<ImageDat
   if (images === undefined) {
     throw new DataError(
       'E_NOT_FOUND',
-      `${caller}: ${directory} has no Final_Test/Images folder (expected the official GTSRB layout)`,
+      `${caller}: folder not found: ${join(directory, 'Final_Test', 'Images')} (expected the official GTSRB layout in ${directory})`,
       { file: join(directory, 'Final_Test', 'Images') },
     );
   }

@@ -1,10 +1,10 @@
 import { extname, join } from 'node:path';
-import { type ResizeFit, decodeImageFile } from './_decode-image';
+import { decodeImageFile, type ResizeFit } from './_decode-image';
 import { compareNames, listFolder, mapWithConcurrency } from './_files';
 import { IMAGE_FOLDER_DEFAULTS } from './defaults';
 import { DataError } from './errors';
-import { type ImageDataset, toFloat32 } from './image-dataset';
 import type { ImageDtype } from './image-dataset';
+import { type ImageDataset, toFloat32 } from './image-dataset';
 
 export type { ResizeFit } from './_decode-image';
 

@@ -13,8 +13,8 @@ export {
   randomHorizontalFlip,
 } from './augment';
 export {
-  type Cifar10Batch,
   CIFAR10_CLASS_NAMES,
+  type Cifar10Batch,
   encodeCifar10Batch,
   type LoadCifar10BatchesOptions,
   type LoadCifar10Options,

@@ -1,10 +1,10 @@
 import { type LoadCifar10Options, loadCifar10 } from './cifar10';
-import { type LoadEmbeddedMnistOptions, loadEmbeddedMnist } from './embedded-mnist';
 import { BLOBS_DATASET_DEFAULTS, TEST_SPLIT_DEFAULTS } from './defaults';
+import { type LoadEmbeddedMnistOptions, loadEmbeddedMnist } from './embedded-mnist';
 import { DataError } from './errors';
 import { type GaussianBlobsOptions, gaussianBlobs, pointsToImageDataset } from './gaussian-blobs';
 import { type LoadGtsrbOptions, loadGtsrb, loadGtsrbTraining } from './gtsrb';
-import { type DatasetSplit, type ImageDataset } from './image-dataset';
+import type { DatasetSplit, ImageDataset } from './image-dataset';
 import { type LoadImageFolderOptions, loadImageFolder } from './image-folder';
 import { type LoadMnistIdxFolderOptions, loadMnistIdxFolder } from './mnist-idx';
 import { splitDataset } from './split-dataset';
@@ -83,7 +83,6 @@ export type DatasetOptions =
   | GtsrbDatasetOptions
   | ImageFolderDatasetOptions
   | BlobsDatasetOptions;
-
 
 function carveTest(dataset: ImageDataset, options: TestSplitOptions): DatasetSplit {
   const { train, test } = splitDataset(dataset, {

@@ -2,13 +2,8 @@ import { join } from 'node:path';
 import { pathExists, readMaybeGzipped } from './_files';
 import { MNIST_IDX_DEFAULTS } from './defaults';
 import { DataError } from './errors';
-import {
-  checkLabels,
-  type DatasetSplit,
-  type ImageDataset,
-  toFloat32,
-} from './image-dataset';
 import type { ImageDtype } from './image-dataset';
+import { checkLabels, type DatasetSplit, type ImageDataset, toFloat32 } from './image-dataset';
 
 /** Element types of the IDX format (the third byte of the magic number). */
 export type IdxDataType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
@@ -21,12 +16,12 @@ export interface IdxArray {
 }
 
 const TYPE_CODES: Record<number, { dataType: IdxDataType; bytes: number }> = {
-  0x08: { dataType: 'uint8', bytes: 1 },
-  0x09: { dataType: 'int8', bytes: 1 },
-  0x0b: { dataType: 'int16', bytes: 2 },
-  0x0c: { dataType: 'int32', bytes: 4 },
-  0x0d: { dataType: 'float32', bytes: 4 },
-  0x0e: { dataType: 'float64', bytes: 8 },
+  8: { dataType: 'uint8', bytes: 1 },
+  9: { dataType: 'int8', bytes: 1 },
+  11: { dataType: 'int16', bytes: 2 },
+  12: { dataType: 'int32', bytes: 4 },
+  13: { dataType: 'float32', bytes: 4 },
+  14: { dataType: 'float64', bytes: 8 },
 };
 
 const CODE_OF: Record<IdxDataType, number> = {
@@ -102,7 +97,11 @@ export function parseIdx(bytes: Uint8Array, file = '<buffer>'): IdxArray {
       { file },
     );
   }
-  return { dataType: type.dataType, dims, data: readValues(view, headerBytes, count, type.dataType) };
+  return {
+    dataType: type.dataType,
+    dims,
+    data: readValues(view, headerBytes, count, type.dataType),
+  };
 }
 
 function readValues(
@@ -158,7 +157,7 @@ export function encodeIdx(array: IdxArray): Uint8Array {
   const out = new Uint8Array(headerBytes + count * bytesPer);
   const view = new DataView(out.buffer);
   view.setUint32(0, (CODE_OF[dataType] << 8) | dims.length);
-  dims.forEach((size, d) => view.setUint32(4 + 4 * d, size));
+  for (const [d, size] of dims.entries()) view.setUint32(4 + 4 * d, size);
   for (let i = 0; i < count; i++) {
     const at = headerBytes + i * bytesPer;
     const value = data[i]!;
@@ -180,7 +179,6 @@ export function encodeIdx(array: IdxArray): Uint8Array {
 export async function readIdxFile(file: string): Promise<IdxArray> {
   return parseIdx(await readMaybeGzipped(file, 'readIdxFile'), file);
 }
-
 
 /** Options of {@link loadMnistIdx}. */
 export interface LoadMnistIdxOptions {
@@ -220,8 +218,7 @@ export interface LoadMnistIdxOptions {
  * `E_LABEL_RANGE`, each naming the file
  */
 export async function loadMnistIdx(options: LoadMnistIdxOptions): Promise<ImageDataset> {
-  const { numClasses = MNIST_IDX_DEFAULTS.numClasses, dtype = MNIST_IDX_DEFAULTS.dtype } =
-    options;
+  const { numClasses = MNIST_IDX_DEFAULTS.numClasses, dtype = MNIST_IDX_DEFAULTS.dtype } = options;
   if (!Number.isInteger(numClasses) || numClasses < 1 || numClasses > 256) {
     throw new DataError(
       'E_INVALID_ARGUMENT',
