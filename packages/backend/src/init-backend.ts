@@ -72,7 +72,9 @@ async function tryNative(packageName: string): Promise<string | undefined> {
     await import(/* @vite-ignore */ specifier);
   } catch (error) {
     const message = String(error);
-    return /Cannot find (module|package)|ERR_MODULE_NOT_FOUND/.test(message)
+    return /Cannot find (module|package)|ERR_MODULE_NOT_FOUND|MODULE_NOT_FOUND|Could not resolve/.test(
+      message,
+    )
       ? `${packageName} is not installed`
       : `${packageName} failed to load: ${message}`;
   }
