@@ -1,5 +1,5 @@
-import sharp, { type OutputInfo, type Sharp } from 'sharp';
-import { readFileOrThrow } from './_files';
+import type { OutputInfo, Sharp } from 'sharp';
+import { mapWithConcurrency, readFileOrThrow } from './_files';
 import { DataError } from './errors';
 
 /** How an image is fitted to the target size (sharp's `fit`). */
@@ -95,6 +95,15 @@ export function parsePnm(bytes: Uint8Array, file: string, caller: string): PnmIm
   return { width, height, channels, pixels };
 }
 
+type SharpFactory = typeof import('sharp').default;
+let sharpModule: Promise<SharpFactory> | undefined;
+
+/** sharp, loaded on first use: importing `@none/data` does not load the native module. */
+function loadSharp(): Promise<SharpFactory> {
+  sharpModule ??= import('sharp').then((module) => module.default);
+  return sharpModule;
+}
+
 function isPnm(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x50 && (bytes[1] === 0x35 || bytes[1] === 0x36);
 }
@@ -110,6 +119,7 @@ export async function decodeImageFile(
   caller: string,
 ): Promise<Uint8Array> {
   const bytes = await readFileOrThrow(file, caller);
+  const sharp = await loadSharp();
   let image: Sharp;
   let sourceWidth: number;
   let sourceHeight: number;
@@ -161,4 +171,42 @@ function decodeError(file: string, caller: string, error: unknown): DataError {
     `${caller}: ${file}: cannot decode the image (${(error as Error).message})`,
     { file, cause: error },
   );
+}
+
+/** Normalises `size` to `[height, width]`, checking it. Internal. */
+export function resolveSize(size: number | [number, number], caller: string): [number, number] {
+  const [height, width] = typeof size === 'number' ? [size, size] : size;
+  if (!Number.isInteger(height) || !Number.isInteger(width) || height < 1 || width < 1) {
+    throw new DataError(
+      'E_INVALID_ARGUMENT',
+      `${caller}: size must be a positive integer or [height, width], got ${JSON.stringify(size)}`,
+    );
+  }
+  return [height, width];
+}
+
+/** Decodes `files` into one NHWC uint8 array, `concurrency` at a time. Internal. */
+export async function decodeAll(
+  files: readonly { file: string; region?: DecodeImageOptions['region'] }[],
+  settings: { height: number; width: number; channels: 1 | 3; fit: ResizeFit; concurrency: number },
+  caller: string,
+): Promise<Uint8Array> {
+  const { height, width, channels, fit, concurrency } = settings;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new DataError(
+      'E_INVALID_ARGUMENT',
+      `${caller}: concurrency must be a positive integer, got ${concurrency}`,
+    );
+  }
+  const size = height * width * channels;
+  const images = new Uint8Array(files.length * size);
+  await mapWithConcurrency(files, concurrency, async (entry, index) => {
+    const pixels = await decodeImageFile(
+      entry.file,
+      { height, width, channels, fit, region: entry.region },
+      caller,
+    );
+    images.set(pixels, index * size);
+  });
+  return images;
 }

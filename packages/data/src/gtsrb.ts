@@ -1,11 +1,10 @@
 import { join } from 'node:path';
-import type { PixelRegion, ResizeFit } from './_decode-image';
+import { decodeAll, type PixelRegion, type ResizeFit, resolveSize } from './_decode-image';
 import { listFolder, pathExists, readFileOrThrow } from './_files';
 import { GTSRB_DEFAULTS, GTSRB_NUM_CLASSES } from './defaults';
 import { DataError } from './errors';
 import type { ImageDtype } from './image-dataset';
 import { type DatasetSplit, type ImageDataset, toFloat32 } from './image-dataset';
-import { decodeAll, resolveSize } from './image-folder';
 
 /** One line of a GTSRB ground-truth CSV (`GT-000NN.csv`, `GT-final_test.csv`). */
 export interface GtsrbAnnotation {

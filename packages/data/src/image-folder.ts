@@ -1,6 +1,6 @@
 import { extname, join } from 'node:path';
-import { decodeImageFile, type ResizeFit } from './_decode-image';
-import { compareNames, listFolder, mapWithConcurrency } from './_files';
+import { decodeAll, type ResizeFit, resolveSize } from './_decode-image';
+import { compareNames, listFolder } from './_files';
 import { IMAGE_FOLDER_DEFAULTS } from './defaults';
 import { DataError } from './errors';
 import type { ImageDtype } from './image-dataset';
@@ -65,44 +65,6 @@ export interface LoadImageFolderOptions {
    * @default 4
    */
   concurrency?: number;
-}
-
-/** Normalises `size` to `[height, width]`, checking it. Internal. */
-export function resolveSize(size: number | [number, number], caller: string): [number, number] {
-  const [height, width] = typeof size === 'number' ? [size, size] : size;
-  if (!Number.isInteger(height) || !Number.isInteger(width) || height < 1 || width < 1) {
-    throw new DataError(
-      'E_INVALID_ARGUMENT',
-      `${caller}: size must be a positive integer or [height, width], got ${JSON.stringify(size)}`,
-    );
-  }
-  return [height, width];
-}
-
-/** Decodes `files` into one NHWC uint8 array, `concurrency` at a time. Internal. */
-export async function decodeAll(
-  files: readonly { file: string; region?: Parameters<typeof decodeImageFile>[1]['region'] }[],
-  settings: { height: number; width: number; channels: 1 | 3; fit: ResizeFit; concurrency: number },
-  caller: string,
-): Promise<Uint8Array> {
-  const { height, width, channels, fit, concurrency } = settings;
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new DataError(
-      'E_INVALID_ARGUMENT',
-      `${caller}: concurrency must be a positive integer, got ${concurrency}`,
-    );
-  }
-  const size = height * width * channels;
-  const images = new Uint8Array(files.length * size);
-  await mapWithConcurrency(files, concurrency, async (entry, index) => {
-    const pixels = await decodeImageFile(
-      entry.file,
-      { height, width, channels, fit, region: entry.region },
-      caller,
-    );
-    images.set(pixels, index * size);
-  });
-  return images;
 }
 
 const TROJAI_NAME = /^class_(\d+)_example_(\d+)\.[^.]+$/i;

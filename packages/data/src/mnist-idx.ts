@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { pathExists, readMaybeGzipped } from './_files';
+import { checkLabels } from './_validate';
 import { MNIST_IDX_DEFAULTS } from './defaults';
 import { DataError } from './errors';
 import type { ImageDtype } from './image-dataset';
-import { checkLabels, type DatasetSplit, type ImageDataset, toFloat32 } from './image-dataset';
+import { type DatasetSplit, type ImageDataset, toFloat32 } from './image-dataset';
 
 /** Element types of the IDX format (the third byte of the magic number). */
 export type IdxDataType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';

@@ -33,8 +33,8 @@ export function subsetDataset(dataset: ImageDataset, indices: ArrayLike<number>)
   return withSamples(dataset, images, labels, [count, height, width, channels]);
 }
 
-/** A dataset like `template` (classes, names) with other samples. Internal. */
-export function withSamples(
+/** A dataset like `template` (classes, names) with other samples. */
+function withSamples(
   template: ImageDataset,
   images: Float32Array | Uint8Array,
   labels: Int32Array,
