@@ -90,6 +90,11 @@ describe('splitDataset', () => {
     expect(ids(test)).toEqual([5, 6, 7, 8, 9]);
   });
 
+  it('rejects a label outside the classes instead of dropping the sample', async () => {
+    const dataset = { ...numbered(3), labels: Int32Array.of(0, 1, 5) };
+    await expectDataError(() => splitDataset(dataset, { testFraction: 0.5 }), 'E_LABEL_RANGE');
+  });
+
   it('rejects a fraction outside [0, 1]', async () => {
     await expectDataError(
       () => splitDataset(numbered(3), { testFraction: 1.5 }),

@@ -126,8 +126,8 @@ export const blobsDatasetSchema = z.strictObject({
     .array(z.tuple([z.number(), z.number()]))
     .min(1)
     .optional(),
-  /** Number of blobs when `centers` is not given. */
-  numClasses: z.number().int().positive().default(GAUSSIAN_BLOBS_DEFAULTS.numClasses),
+  /** Number of blobs (default: the number of `centers`, or 5 without them). */
+  numClasses: z.number().int().positive().optional(),
   /** Standard deviation of each coordinate. */
   std: z.number().nonnegative().default(GAUSSIAN_BLOBS_DEFAULTS.std),
 });

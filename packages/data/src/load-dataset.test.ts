@@ -59,6 +59,23 @@ describe('loadDataset', () => {
     expect(both.test.shape).toEqual([4, 3, 3, 3]);
   });
 
+  it('takes blob centres from the schema without a class count', async () => {
+    const options = datasetConfigSchema.parse({
+      type: 'blobs',
+      seed: 0,
+      n: 6,
+      testN: 0,
+      centers: [
+        [0, 0],
+        [1, 1],
+        [2, 2],
+      ],
+    });
+    const { train } = await loadDataset(options);
+    expect(train.numClasses).toBe(3);
+    expect([...train.labels]).toEqual([0, 1, 2, 0, 1, 2]);
+  });
+
   it('takes the output of the schema', async () => {
     const options: DatasetOptions = datasetConfigSchema.parse({ type: 'blobs', seed: 2, n: 5 });
     const { train, test } = await loadDataset(options);

@@ -1,3 +1,4 @@
+import { checkLabels } from './_validate';
 import { DataError } from './errors';
 import type { DatasetSplit, ImageDataset } from './image-dataset';
 import { createRandom, type RandomOptions } from './random';
@@ -32,7 +33,8 @@ export interface SplitDatasetResult extends DatasetSplit {
  * ```ts
  * const { train, test } = splitDataset(dataset, { testFraction: 0.2, seed: 0 });
  * ```
- * @throws DataError `E_INVALID_ARGUMENT` if `testFraction` is not in [0, 1]
+ * @throws DataError `E_INVALID_ARGUMENT` if `testFraction` is not in [0, 1], `E_LABEL_RANGE`
+ * (stratified) for a label outside [0, numClasses)
  */
 export function splitDataset(
   dataset: ImageDataset,
@@ -50,8 +52,9 @@ export function splitDataset(
   const n = dataset.shape[0];
   const groups: number[][] = [];
   if (stratify) {
+    checkLabels(dataset.labels, dataset.numClasses, 'splitDataset');
     for (let k = 0; k < dataset.numClasses; k++) groups.push([]);
-    for (let i = 0; i < n; i++) groups[dataset.labels[i]!]?.push(i);
+    for (let i = 0; i < n; i++) groups[dataset.labels[i]!]!.push(i);
   } else {
     groups.push(Array.from({ length: n }, (_, i) => i));
   }
