@@ -15,7 +15,14 @@ describe('initBackend', () => {
     for (const name of WASM_TRAINING_KERNELS) expect(tf.getKernel(name, 'wasm')).toBeDefined();
     // The multi-threaded build computes a convolution correctly.
     const y = tf.tidy(() =>
-      tf.sum(tf.conv2d(tf.ones([2, 6, 6, 3]), tf.ones([3, 3, 3, 4]), 1, 'valid')),
+      tf.sum(
+        tf.conv2d(
+          tf.ones([2, 6, 6, 3]) as tf.Tensor4D,
+          tf.ones([3, 3, 3, 4]) as tf.Tensor4D,
+          1,
+          'valid',
+        ),
+      ),
     );
     expect((await y.data())[0]).toBe(2 * 4 * 4 * 4 * 27);
     y.dispose();

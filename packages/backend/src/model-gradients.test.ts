@@ -162,7 +162,9 @@ async function gradients(
     );
   });
   const names = model.trainableWeights.map((w) => w.originalName);
-  const result = await Promise.all(model.trainableWeights.map((w) => grads[w.read().name]?.data()));
+  const result = await Promise.all(
+    model.trainableWeights.map((w) => grads[(w.read() as tf.Variable).name]?.data()),
+  );
   const loss = (await value.data())[0] as number;
   tf.dispose([value, ...Object.values(grads)]);
   return { names, grads: result.map((g) => new Float32Array(g ?? [])), loss };

@@ -7,6 +7,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { BackendError } from './errors';
 import { makeBatchMatMulConfig } from './kernels/batch-mat-mul';
+import { makeAddConfig } from './kernels/bias-add';
 import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter';
 import { makeConv2dBackpropInputConfig } from './kernels/conv2d-backprop-input';
 import { avgPoolGradConfig, maxPoolGradConfig } from './kernels/pool-grad';
@@ -22,6 +23,7 @@ export const WASM_TRAINING_KERNELS = [
   'Sum',
   'Mean',
   'Identity',
+  'Add',
 ] as const;
 
 const ours = new WeakSet<KernelFunc>();
@@ -36,6 +38,7 @@ function makeConfigs(original: (name: string) => KernelFunc | undefined): Kernel
     makeSumConfig(original('Sum')),
     makeMeanConfig(original('Mean')),
     makeIdentityConfig(original('Identity')),
+    makeAddConfig(original('Add')),
   ];
 }
 

@@ -1,7 +1,12 @@
 import type { DataId, DataType, TensorInfo } from '@tensorflow/tfjs-core';
+import { type SimdKernels, simdKernels, type WasmMemory } from './_simd';
 
 /** The parts of the Emscripten module of `@tensorflow/tfjs-backend-wasm` 4.22.0 that the kernels use. */
 export interface WasmModule {
+  /** The heap (threaded build). */
+  wasmMemory?: WasmMemory;
+  /** The module's exports; `memory` is the heap (single-threaded build). */
+  asm?: { memory?: WasmMemory };
   HEAPU8: Uint8Array;
   HEAPF32: Float32Array;
   HEAP32: Int32Array;
@@ -76,6 +81,11 @@ export interface WasmKernelArgs {
   inputs: Record<string, TensorInfo>;
   backend: WasmBackend;
   attrs?: Record<string, unknown>;
+}
+
+/** Our SIMD kernels bound to the backend's heap, or `null` where they cannot run. */
+export function simd(backend: WasmBackend): SimdKernels | null {
+  return simdKernels(backend.wasm.wasmMemory ?? backend.wasm.asm?.memory);
 }
 
 /** The wasm-internal tensor id of a tensor. */

@@ -5,7 +5,18 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { matMulF32, release, reshapeView, transposeF32, type WasmKernelArgs } from './_wasm';
+import type { SimdKernels } from './_simd';
+import {
+  allocate,
+  f32View,
+  heapOffset,
+  matMulF32,
+  release,
+  reshapeView,
+  simd,
+  transposeF32,
+  type WasmKernelArgs,
+} from './_wasm';
 
 function size(shape: readonly number[]): number {
   let s = 1;
@@ -48,6 +59,14 @@ export function batchMatMul(args: WasmKernelArgs, fallback: KernelFunc | undefin
     a.shape.slice(0, -2),
     b.shape.slice(0, -2),
   );
+  const kernels = simd(backend);
+  if (transposeA && !transposeB && kernels !== null && n >= 8) {
+    return matMulTransposeA(backend, kernels, a, b, { batchA, batchB, k, m, n }, [
+      ...outerDims,
+      m,
+      n,
+    ]);
+  }
   const a3 = reshapeView(backend, a, [batchA, aRows, aCols]);
   const b3 = reshapeView(backend, b, [batchB, bRows, bCols]);
   const aPlain = transposeA ? transposeF32(backend, a3, [0, 2, 1]) : a3;
@@ -58,6 +77,62 @@ export function batchMatMul(args: WasmKernelArgs, fallback: KernelFunc | undefin
   release(backend, a3);
   release(backend, b3);
   out.shape = [...outerDims, m, n];
+  return out;
+}
+
+/** `aᵀ · b` (a: [k, m], b: [k, n] per batch) with the SIMD outer-product kernel, in place. */
+function matMulTransposeA(
+  backend: WasmKernelArgs['backend'],
+  kernels: SimdKernels,
+  a: TensorInfo,
+  b: TensorInfo,
+  dims: { batchA: number; batchB: number; k: number; m: number; n: number },
+  outShape: number[],
+): TensorInfo {
+  const { batchA, batchB, k, m, n } = dims;
+  const batch = Math.max(batchA, batchB);
+  const out = allocate(backend, outShape);
+  const ov = f32View(backend, out);
+  ov.fill(0);
+  const n8 = n - (n % 8);
+  const aBase = heapOffset(backend, a);
+  const bBase = heapOffset(backend, b);
+  const outBase = heapOffset(backend, out);
+  const av = n8 < n ? f32View(backend, a) : undefined;
+  const bv = n8 < n ? f32View(backend, b) : undefined;
+  for (let t = 0; t < batch; t++) {
+    const aOff = (batchA === 1 ? 0 : t) * k * m;
+    const bOff = (batchB === 1 ? 0 : t) * k * n;
+    const oOff = t * m * n;
+    kernels.gemm_atb(
+      aBase + aOff * 4,
+      0,
+      0,
+      m * 4,
+      bBase + bOff * 4,
+      0,
+      0,
+      n * 4,
+      1,
+      1,
+      k,
+      m,
+      n8,
+      outBase + oOff * 4,
+      n * 4,
+    );
+    if (av !== undefined && bv !== undefined) {
+      for (let r = 0; r < k; r++) {
+        for (let i = 0; i < m; i++) {
+          const ai = av[aOff + r * m + i] as number;
+          for (let j = n8; j < n; j++) {
+            ov[oOff + i * n + j] =
+              (ov[oOff + i * n + j] as number) + ai * (bv[bOff + r * n + j] as number);
+          }
+        }
+      }
+    }
+  }
   return out;
 }
 

@@ -1,3 +1,4 @@
+import type { TensorInfo } from '@tensorflow/tfjs-core';
 import {
   backend_util,
   Conv2DBackpropFilter,
@@ -8,7 +9,9 @@ import {
   allocate,
   conv2dF32,
   f32View,
+  heapOffset,
   release,
+  simd,
   transposeF32,
   type WasmBackend,
   type WasmKernelArgs,
@@ -46,7 +49,88 @@ export function conv2dBackpropFilter(args: WasmKernelArgs) {
   if (info.dataFormat !== 'channelsLast') {
     throw new Error("Conv2DBackpropFilter on wasm supports only dataFormat 'NHWC'");
   }
-  return conv2dBackpropFilterImpl(backend, x, dy, info);
+  return simd(backend) === null
+    ? conv2dBackpropFilterImpl(backend, x, dy, info)
+    : conv2dBackpropFilterSimd(backend, x, dy, info);
+}
+
+/**
+ * The filter gradient as one outer-product accumulation per filter tap (fh, fw):
+ * `dW[fh, fw] += Σ x[n, y·s + fh − padTop, x·s + fw − padLeft, :]ᵀ ⊗ dy[n, y, x, :]` over the
+ * rectangle of output positions whose input pixel is inside the image (no padding copies,
+ * no transposes, no packing). Output channels beyond the last multiple of 8 run in JS.
+ */
+export function conv2dBackpropFilterSimd(
+  backend: WasmBackend,
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: backend_util.Conv2DInfo,
+): TensorInfo {
+  const kernels = simd(backend) as NonNullable<ReturnType<typeof simd>>;
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outChannels: co } = info;
+  const { filterHeight: fh, filterWidth: fw, outHeight: oh, outWidth: ow } = info;
+  const { strideHeight: sh, strideWidth: sw } = info;
+  const padTop = info.padInfo.top;
+  const padLeft = info.padInfo.left;
+  const out = allocate(backend, [fh, fw, ci, co]);
+  const xBase = heapOffset(backend, x);
+  const dyBase = heapOffset(backend, dy);
+  const outBase = heapOffset(backend, out);
+  const n8 = co - (co % 8);
+  const dwv = f32View(backend, out);
+  dwv.fill(0);
+  const xv = n8 < co ? f32View(backend, x) : undefined;
+  const dyv = n8 < co ? f32View(backend, dy) : undefined;
+  for (let r = 0; r < fh; r++) {
+    // Output rows y with 0 <= y·sh + r − padTop < h.
+    const y0 = Math.max(0, Math.ceil((padTop - r) / sh));
+    const y1 = Math.min(oh, Math.floor((h - 1 + padTop - r) / sh) + 1);
+    if (y1 <= y0) continue;
+    for (let q = 0; q < fw; q++) {
+      const x0 = Math.max(0, Math.ceil((padLeft - q) / sw));
+      const x1 = Math.min(ow, Math.floor((w - 1 + padLeft - q) / sw) + 1);
+      if (x1 <= x0) continue;
+      const tap = (r * fw + q) * ci * co;
+      const xStart = ((y0 * sh + r - padTop) * w + (x0 * sw + q - padLeft)) * ci;
+      const dyStart = (y0 * ow + x0) * co;
+      if (n8 > 0) {
+        kernels.gemm_atb(
+          xBase + xStart * 4,
+          h * w * ci * 4,
+          sh * w * ci * 4,
+          sw * ci * 4,
+          dyBase + dyStart * 4,
+          oh * ow * co * 4,
+          ow * co * 4,
+          co * 4,
+          n,
+          y1 - y0,
+          x1 - x0,
+          ci,
+          n8,
+          outBase + tap * 4,
+          co * 4,
+        );
+      }
+      if (xv !== undefined && dyv !== undefined) {
+        for (let b = 0; b < n; b++) {
+          for (let y = y0; y < y1; y++) {
+            for (let xo = x0; xo < x1; xo++) {
+              const xp = xStart + b * h * w * ci + (y - y0) * sh * w * ci + (xo - x0) * sw * ci;
+              const dp = dyStart + b * oh * ow * co + (y - y0) * ow * co + (xo - x0) * co;
+              for (let i = 0; i < ci; i++) {
+                const xi = xv[xp + i] as number;
+                const row = tap + i * co;
+                for (let j = n8; j < co; j++)
+                  dwv[row + j] = (dwv[row + j] as number) + xi * (dyv[dp + j] as number);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
 }
 
 export function conv2dBackpropFilterImpl(

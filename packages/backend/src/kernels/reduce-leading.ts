@@ -7,7 +7,7 @@ import {
   type TensorInfo,
   util,
 } from '@tensorflow/tfjs-core';
-import { allocate, f32View, type WasmKernelArgs } from './_wasm';
+import { allocate, f32View, heapOffset, release, simd, type WasmKernelArgs } from './_wasm';
 
 /** Number of leading axes `axis` names, when it is exactly `0..k-1` with `0 < k < rank`; else 0. */
 function leadingAxesCount(axis: number | number[], rank: number): number {
@@ -38,6 +38,26 @@ function reduceLeading(
   const outShape = x.shape.slice(k);
   const cols = util.sizeFromShape(outShape);
   const out = allocate(backend, keepDims ? [...new Array(k).fill(1), ...outShape] : outShape);
+  const kernels = simd(backend);
+  if (kernels !== null && cols % 4 === 0) {
+    // SIMD column sums, in blocks of rows to bound float32 rounding growth.
+    const acc = new Float64Array(cols);
+    const block = allocate(backend, [cols]);
+    const ov = f32View(backend, out);
+    const blockOffset = heapOffset(backend, block);
+    const xOffset = heapOffset(backend, x);
+    const bv = f32View(backend, block);
+    const rowsPerBlock = 256;
+    for (let r = 0; r < rows; r += rowsPerBlock) {
+      bv.fill(0);
+      kernels.col_sum(xOffset + r * cols * 4, Math.min(rowsPerBlock, rows - r), cols, blockOffset);
+      for (let c = 0; c < cols; c++) acc[c] = (acc[c] as number) + (bv[c] as number);
+    }
+    release(backend, block);
+    const scale = mean ? 1 / rows : 1;
+    for (let c = 0; c < cols; c++) ov[c] = (acc[c] as number) * scale;
+    return out;
+  }
   const xv = f32View(backend, x);
   const ov = f32View(backend, out);
   const acc = new Float64Array(cols);

@@ -1,0 +1,498 @@
+/**
+ * A small WebAssembly SIMD module, assembled here at run time, that works directly on the
+ * wasm backend's heap (it imports that module's memory). It holds the kernels XNNPACK does
+ * not offer in a usable form:
+ *
+ * - `gemm_atb`: C[i, j] += Σ_r A[r, i] · B[r, j] over rows r indexed by three nested strided
+ *   loops. Filter gradients are sums over (image, row, column) of x-pixel ⊗ dy-pixel outer
+ *   products; XNNPACK would first have to pack one of the two huge operands (it only
+ *   multiplies by packed weights, ~4 ns per float here), which costs as much as the product.
+ *   This kernel reads both operands in place: 4x8 register tiles, one image at a time.
+ * - `col_sum`: column sums of a row-major matrix (bias gradients).
+ * - `bias_add`: out[r, j] = x[r, j] + bias[j].
+ *
+ * All pointers and strides are byte offsets. Only the first `n8` (a multiple of 8) columns
+ * of `gemm_atb` are computed; the caller finishes the rest.
+ */
+
+// Minimal WebAssembly typings (the project's TypeScript lib has no DOM / wasm types).
+interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+}
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (
+    module: object,
+    imports: Record<string, Record<string, unknown>>,
+  ) => { exports: unknown };
+};
+
+const I32 = 0x7f;
+const V128 = 0x7b;
+
+function uleb(value: number): number[] {
+  const out: number[] = [];
+  let v = value >>> 0;
+  do {
+    let byte = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (v !== 0);
+  return out;
+}
+
+function sleb(value: number): number[] {
+  const out: number[] = [];
+  let v = value | 0;
+  for (;;) {
+    const byte = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+const simd = (code: number, ...rest: number[]) => [0xfd, ...uleb(code), ...rest];
+const op = {
+  get: (i: number) => [0x20, ...uleb(i)],
+  set: (i: number) => [0x21, ...uleb(i)],
+  tee: (i: number) => [0x22, ...uleb(i)],
+  i32: (v: number) => [0x41, ...sleb(v)],
+  add: [0x6a],
+  sub: [0x6b],
+  mul: [0x6c],
+  ltS: [0x48],
+  geS: [0x4e],
+  geU: [0x4f],
+  block: [0x02, 0x40],
+  loop: [0x03, 0x40],
+  end: [0x0b],
+  br: (depth: number) => [0x0c, depth],
+  brIf: (depth: number) => [0x0d, depth],
+  f32Load: (offset = 0) => [0x2a, 2, ...uleb(offset)],
+  f32Store: (offset = 0) => [0x38, 2, ...uleb(offset)],
+  f32Add: [0x92],
+  v128Load: (offset = 0) => simd(0x00, 2, ...uleb(offset)),
+  v128Store: (offset = 0) => simd(0x0b, 2, ...uleb(offset)),
+  load32Splat: (offset = 0) => simd(0x09, 2, ...uleb(offset)),
+  v128Zero: simd(0x0c, ...new Array(16).fill(0)),
+  f32x4Add: simd(0xe4),
+  f32x4Mul: simd(0xe6),
+};
+
+/** Emits `for (v = from; v < to; v += step) body` with i32 locals (`to` is a local index). */
+function forLoop(v: number, from: number[], to: number, step: number[], body: number[]): number[] {
+  return [
+    ...from,
+    ...op.set(v),
+    ...op.block,
+    ...op.loop,
+    ...op.get(v),
+    ...op.get(to),
+    ...op.geS,
+    ...op.brIf(1),
+    ...body,
+    ...op.get(v),
+    ...step,
+    ...op.add,
+    ...op.set(v),
+    ...op.br(0),
+    ...op.end,
+    ...op.end,
+  ];
+}
+
+/** Emits `for (p = from; p < end; p += stride) body` over byte pointers (unsigned compare). */
+function forPointer(
+  p: number,
+  from: number[],
+  end: number,
+  stride: number,
+  body: number[],
+): number[] {
+  return [
+    ...from,
+    ...op.set(p),
+    ...op.block,
+    ...op.loop,
+    ...op.get(p),
+    ...op.get(end),
+    ...op.geU,
+    ...op.brIf(1),
+    ...body,
+    ...op.get(p),
+    ...op.get(stride),
+    ...op.add,
+    ...op.set(p),
+    ...op.br(0),
+    ...op.end,
+    ...op.end,
+  ];
+}
+
+interface Func {
+  params: number[];
+  locals: number[];
+  body: number[];
+  name: string;
+}
+
+function gemmAtb(): Func {
+  // Params.
+  const [a, sa0, sa1, sa2, b, sb0, sb1, sb2, n0, n1, n2, m, n8, c, ldc] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+  ];
+  // i32 locals.
+  const [r0, i0, j0, pa1, pb1, pa, pb, pbEnd, r1, mEnd, aRow, bRow, pc, iRows] = [
+    15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28,
+  ];
+  // v128 locals.
+  const vb0 = 29;
+  const vb1 = 30;
+  const vAk = 31;
+  const acc = (k: number, l: number) => 32 + k * 2 + l;
+
+  const tile = (mr: number): number[] => {
+    const zero: number[] = [];
+    for (let k = 0; k < mr; k++)
+      for (let l = 0; l < 2; l++) zero.push(...op.v128Zero, ...op.set(acc(k, l)));
+    const inner: number[] = [
+      ...op.get(pb),
+      ...op.v128Load(0),
+      ...op.set(vb0),
+      ...op.get(pb),
+      ...op.v128Load(16),
+      ...op.set(vb1),
+    ];
+    for (let k = 0; k < mr; k++) {
+      inner.push(...op.get(pa), ...op.load32Splat(4 * k), ...op.set(vAk));
+      for (let l = 0; l < 2; l++) {
+        inner.push(
+          ...op.get(acc(k, l)),
+          ...op.get(vAk),
+          ...op.get(l === 0 ? vb0 : vb1),
+          ...op.f32x4Mul,
+          ...op.f32x4Add,
+          ...op.set(acc(k, l)),
+        );
+      }
+      void k;
+    }
+    inner.push(...op.get(pa), ...op.get(sa2), ...op.add, ...op.set(pa));
+    // Rows r1 of the current image; within a row, r2 steps pb by sb2 until pbEnd.
+    const rows = forLoop(r1, op.i32(0), n1, op.i32(1), [
+      // pa = aRow + r1*sa1 ; pb = bRow + r1*sb1 ; pbEnd = pb + n2*sb2
+      ...op.get(aRow),
+      ...op.get(r1),
+      ...op.get(sa1),
+      ...op.mul,
+      ...op.add,
+      ...op.set(pa),
+      ...op.get(bRow),
+      ...op.get(r1),
+      ...op.get(sb1),
+      ...op.mul,
+      ...op.add,
+      ...op.tee(pb),
+      ...op.get(n2),
+      ...op.get(sb2),
+      ...op.mul,
+      ...op.add,
+      ...op.set(pbEnd),
+      ...forPointer(pb, op.get(pb), pbEnd, sb2, inner),
+    ]);
+    const store: number[] = [];
+    for (let k = 0; k < mr; k++) {
+      for (let l = 0; l < 2; l++) {
+        // C[i0 + k, j0 + 4l] += acc
+        store.push(
+          ...op.get(c),
+          ...op.get(i0),
+          ...op.i32(k),
+          ...op.add,
+          ...op.get(ldc),
+          ...op.mul,
+          ...op.add,
+          ...op.get(j0),
+          ...op.i32(4),
+          ...op.mul,
+          ...op.add,
+          ...op.tee(pc),
+          ...op.get(pc),
+          ...op.v128Load(16 * l),
+          ...op.get(acc(k, l)),
+          ...op.f32x4Add,
+          ...op.v128Store(16 * l),
+        );
+      }
+    }
+    // aRow = a + r0*sa0 + i0*4 ; bRow = b + r0*sb0 + j0*4
+    const setup = [
+      ...op.get(a),
+      ...op.get(r0),
+      ...op.get(sa0),
+      ...op.mul,
+      ...op.add,
+      ...op.get(i0),
+      ...op.i32(4),
+      ...op.mul,
+      ...op.add,
+      ...op.set(aRow),
+      ...op.get(b),
+      ...op.get(r0),
+      ...op.get(sb0),
+      ...op.mul,
+      ...op.add,
+      ...op.get(j0),
+      ...op.i32(4),
+      ...op.mul,
+      ...op.add,
+      ...op.set(bRow),
+    ];
+    return forLoop(j0, op.i32(0), n8, op.i32(8), [...zero, ...setup, ...rows, ...store]);
+  };
+
+  const body = forLoop(r0, op.i32(0), n0, op.i32(1), [
+    // iRows = m - m % 4 (rows handled by 4-row tiles)
+    ...op.get(m),
+    ...op.get(m),
+    ...op.i32(3),
+    0x71, // i32.and
+    ...op.sub,
+    ...op.set(iRows),
+    ...forLoop(i0, op.i32(0), iRows, op.i32(4), tile(4)),
+    ...op.get(m),
+    ...op.set(mEnd),
+    ...forLoop(i0, op.get(iRows), mEnd, op.i32(1), tile(1)),
+  ]);
+  void pa1;
+  void pb1;
+  return {
+    name: 'gemm_atb',
+    params: new Array(15).fill(I32),
+    locals: [...new Array(14).fill(I32), ...new Array(3 + 8).fill(V128)],
+    body,
+  };
+}
+
+function colSum(): Func {
+  // col_sum(x, rows, cols4, out): out[j] += Σ_r x[r*cols4 + j] for j < cols4 (cols4 % 4 == 0).
+  const [x, rows, cols, out] = [0, 1, 2, 3];
+  const [p, pEnd, q, qEnd, rowBytes] = [4, 5, 6, 7, 8];
+  const body = [
+    ...op.get(cols),
+    ...op.i32(4),
+    ...op.mul,
+    ...op.set(rowBytes),
+    ...op.get(x),
+    ...op.get(rows),
+    ...op.get(rowBytes),
+    ...op.mul,
+    ...op.add,
+    ...op.set(pEnd),
+    ...forPointer(p, op.get(x), pEnd, rowBytes, [
+      ...op.get(out),
+      ...op.set(q),
+      ...op.get(out),
+      ...op.get(rowBytes),
+      ...op.add,
+      ...op.set(qEnd),
+      ...op.block,
+      ...op.loop,
+      ...op.get(q),
+      ...op.get(qEnd),
+      ...op.geU,
+      ...op.brIf(1),
+      // out[q] += x[p + (q - out)]
+      ...op.get(q),
+      ...op.get(q),
+      ...op.v128Load(0),
+      ...op.get(p),
+      ...op.get(q),
+      ...op.get(out),
+      ...op.sub,
+      ...op.add,
+      ...op.v128Load(0),
+      ...op.f32x4Add,
+      ...op.v128Store(0),
+      ...op.get(q),
+      ...op.i32(16),
+      ...op.add,
+      ...op.set(q),
+      ...op.br(0),
+      ...op.end,
+      ...op.end,
+    ]),
+  ];
+  return { name: 'col_sum', params: [I32, I32, I32, I32], locals: new Array(5).fill(I32), body };
+}
+
+function biasAdd(): Func {
+  // bias_add(x, bias, out, rows, cols4): out[r, j] = x[r, j] + bias[j] (cols4 % 4 == 0).
+  const [x, bias, out, rows, cols] = [0, 1, 2, 3, 4];
+  const [p, pEnd, q, qEnd, rowBytes, d] = [5, 6, 7, 8, 9, 10];
+  const body = [
+    ...op.get(cols),
+    ...op.i32(4),
+    ...op.mul,
+    ...op.set(rowBytes),
+    ...op.get(out),
+    ...op.get(x),
+    ...op.sub,
+    ...op.set(d),
+    ...op.get(x),
+    ...op.get(rows),
+    ...op.get(rowBytes),
+    ...op.mul,
+    ...op.add,
+    ...op.set(pEnd),
+    ...forPointer(p, op.get(x), pEnd, rowBytes, [
+      ...op.get(bias),
+      ...op.set(q),
+      ...op.get(bias),
+      ...op.get(rowBytes),
+      ...op.add,
+      ...op.set(qEnd),
+      ...op.block,
+      ...op.loop,
+      ...op.get(q),
+      ...op.get(qEnd),
+      ...op.geU,
+      ...op.brIf(1),
+      // out[p + d + (q - bias)] = x[p + (q - bias)] + bias[q]
+      ...op.get(p),
+      ...op.get(q),
+      ...op.get(bias),
+      ...op.sub,
+      ...op.add,
+      ...op.get(d),
+      ...op.add,
+      ...op.get(p),
+      ...op.get(q),
+      ...op.get(bias),
+      ...op.sub,
+      ...op.add,
+      ...op.v128Load(0),
+      ...op.get(q),
+      ...op.v128Load(0),
+      ...op.f32x4Add,
+      ...op.v128Store(0),
+      ...op.get(q),
+      ...op.i32(16),
+      ...op.add,
+      ...op.set(q),
+      ...op.br(0),
+      ...op.end,
+      ...op.end,
+    ]),
+  ];
+  return {
+    name: 'bias_add',
+    params: [I32, I32, I32, I32, I32],
+    locals: new Array(6).fill(I32),
+    body,
+  };
+}
+
+function section(id: number, content: number[]): number[] {
+  return [id, ...uleb(content.length), ...content];
+}
+
+function vector(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+function name(text: string): number[] {
+  const bytes = [...new TextEncoder().encode(text)];
+  return [...uleb(bytes.length), ...bytes];
+}
+
+/** Assembles the module; `shared` must match the imported memory. */
+export type { WasmMemory };
+
+export function assembleSimdModule(shared: boolean): Uint8Array {
+  const funcs = [gemmAtb(), colSum(), biasAdd()];
+  const types = funcs.map((f) => [0x60, ...vector(f.params.map((t) => [t])), 0]);
+  const memoryLimits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
+  const imports = vector([[...name('env'), ...name('memory'), 0x02, ...memoryLimits]]);
+  const functions = vector(funcs.map((_, i) => uleb(i)));
+  const exports = vector(funcs.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]));
+  const bodies = funcs.map((f) => {
+    const groups: number[][] = [];
+    let k = 0;
+    while (k < f.locals.length) {
+      const type = f.locals[k] as number;
+      let count = 0;
+      while (k < f.locals.length && f.locals[k] === type) {
+        count++;
+        k++;
+      }
+      groups.push([...uleb(count), type]);
+    }
+    const content = [...vector(groups), ...f.body, ...op.end];
+    return [...uleb(content.length), ...content];
+  });
+  return new Uint8Array([
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    ...section(1, vector(types)),
+    ...section(2, imports),
+    ...section(3, functions),
+    ...section(7, exports),
+    ...section(10, vector(bodies)),
+  ]);
+}
+
+/** The module's exports. */
+export interface SimdKernels {
+  gemm_atb(
+    a: number,
+    sa0: number,
+    sa1: number,
+    sa2: number,
+    b: number,
+    sb0: number,
+    sb1: number,
+    sb2: number,
+    n0: number,
+    n1: number,
+    n2: number,
+    m: number,
+    n8: number,
+    c: number,
+    ldc: number,
+  ): void;
+  col_sum(x: number, rows: number, cols4: number, out: number): void;
+  bias_add(x: number, bias: number, out: number, rows: number, cols4: number): void;
+}
+
+const instances = new WeakMap<WasmMemory, SimdKernels | null>();
+
+/** The kernels bound to `memory`, or `null` where WebAssembly SIMD is unavailable. */
+export function simdKernels(memory: WasmMemory | undefined): SimdKernels | null {
+  if (memory === undefined) return null;
+  let kernels = instances.get(memory);
+  if (kernels === undefined) {
+    try {
+      const shared =
+        typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+      const module = new WebAssembly.Module(assembleSimdModule(shared));
+      kernels = new WebAssembly.Instance(module, { env: { memory } })
+        .exports as unknown as SimdKernels;
+    } catch {
+      kernels = null;
+    }
+    instances.set(memory, kernels);
+  }
+  return kernels;
+}
