@@ -28,6 +28,7 @@ declare const WebAssembly: {
 };
 
 const I32 = 0x7f;
+const F32 = 0x7d;
 const V128 = 0x7b;
 
 function uleb(value: number): number[] {
@@ -82,7 +83,237 @@ const op = {
   v128Zero: simd(0x0c, ...new Array(16).fill(0)),
   f32x4Add: simd(0xe4),
   f32x4Mul: simd(0xe6),
+  f32x4Eq: simd(0x41),
+  f32x4Splat: simd(0x13),
+  v128And: simd(0x4e),
+  v128AndNot: simd(0x4f),
+  v128Or: simd(0x50),
+  select: [0x1b],
+  gtS: [0x4a],
+  ltS2: [0x48],
 };
+
+/** Emits `max(a, b)` of two i32 expressions (each evaluated once into scratch locals). */
+function maxI32(a: number[], b: number[], t1: number, t2: number): number[] {
+  return [
+    ...a,
+    ...op.tee(t1),
+    ...b,
+    ...op.tee(t2),
+    ...op.get(t1),
+    ...op.get(t2),
+    ...op.gtS,
+    ...op.select,
+  ];
+}
+
+function minI32(a: number[], b: number[], t1: number, t2: number): number[] {
+  return [
+    ...a,
+    ...op.tee(t1),
+    ...b,
+    ...op.tee(t2),
+    ...op.get(t1),
+    ...op.get(t2),
+    ...op.ltS2,
+    ...op.select,
+  ];
+}
+
+/**
+ * Pooling gradients, channels in blocks of 4 (c % 4 == 0). For every window (b, oy, ox):
+ * max: the gradient goes to the first position whose value equals the window's maximum
+ * (the forward output), i.e. the first maximum, as on cpu; avg: `dy · scale` goes to every
+ * position of the window inside the image. `dx` must be zeroed; overlapping windows add up.
+ */
+function poolGrad(kind: 'max' | 'avg'): Func {
+  // Params: x, y, dy, dx, n, h, w, c, oh, ow, fh, fw, sh, sw, pt, pl, scale(f32)
+  const [x, y, dy, dx, n, h, w, c, oh, ow, fh, fw, sh, sw, pt, pl, scale] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+  ];
+  const [b, oy, ox, r, q, ch, rStart, rEnd, qStart, qEnd, win, pos, t1, t2, rowB, pixB] = [
+    17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
+  ];
+  const [vy, vg, vFound, vx, vEq] = [33, 34, 35, 36, 37];
+  // win = byte offset of the window's (b, oy, ox) pixel in y/dy: ((b*oh + oy)*ow + ox)*c*4
+  const perPosition =
+    kind === 'max'
+      ? [
+          // vx = x[pos + ch]; vEq = (vx == vy) & ~found; dx[pos+ch] += vEq & vg; found |= vEq
+          ...op.get(x),
+          ...op.get(pos),
+          ...op.add,
+          ...op.get(ch),
+          ...op.add,
+          ...op.v128Load(0),
+          ...op.get(vy),
+          ...op.f32x4Eq,
+          ...op.get(vFound),
+          ...op.v128AndNot,
+          ...op.set(vEq),
+          ...op.get(dx),
+          ...op.get(pos),
+          ...op.add,
+          ...op.get(ch),
+          ...op.add,
+          ...op.tee(t1),
+          ...op.get(t1),
+          ...op.v128Load(0),
+          ...op.get(vEq),
+          ...op.get(vg),
+          ...op.v128And,
+          ...op.f32x4Add,
+          ...op.v128Store(0),
+          ...op.get(vFound),
+          ...op.get(vEq),
+          ...op.v128Or,
+          ...op.set(vFound),
+        ]
+      : [
+          ...op.get(dx),
+          ...op.get(pos),
+          ...op.add,
+          ...op.get(ch),
+          ...op.add,
+          ...op.tee(t1),
+          ...op.get(t1),
+          ...op.v128Load(0),
+          ...op.get(vg),
+          ...op.f32x4Add,
+          ...op.v128Store(0),
+        ];
+  const perChannelBlock = [
+    ...(kind === 'max'
+      ? [
+          ...op.get(y),
+          ...op.get(win),
+          ...op.add,
+          ...op.get(ch),
+          ...op.add,
+          ...op.v128Load(0),
+          ...op.set(vy),
+          ...op.v128Zero,
+          ...op.set(vFound),
+          ...op.get(dy),
+          ...op.get(win),
+          ...op.add,
+          ...op.get(ch),
+          ...op.add,
+          ...op.v128Load(0),
+          ...op.set(vg),
+        ]
+      : [
+          ...op.get(dy),
+          ...op.get(win),
+          ...op.add,
+          ...op.get(ch),
+          ...op.add,
+          ...op.v128Load(0),
+          ...op.get(scale),
+          ...op.f32x4Splat,
+          ...op.f32x4Mul,
+          ...op.set(vg),
+        ]),
+    ...forLoop(r, op.get(rStart), rEnd, op.i32(1), [
+      ...forLoop(q, op.get(qStart), qEnd, op.i32(1), [
+        // pos = ((b*h + r)*w + q)*c*4
+        ...op.get(b),
+        ...op.get(h),
+        ...op.mul,
+        ...op.get(r),
+        ...op.add,
+        ...op.get(w),
+        ...op.mul,
+        ...op.get(q),
+        ...op.add,
+        ...op.get(pixB),
+        ...op.mul,
+        ...op.set(pos),
+        ...perPosition,
+      ]),
+    ]),
+  ];
+  const body = [
+    ...op.get(c),
+    ...op.i32(4),
+    ...op.mul,
+    ...op.set(pixB),
+    ...op.get(c),
+    ...op.i32(4),
+    ...op.mul,
+    ...op.set(rowB),
+    ...forLoop(b, op.i32(0), n, op.i32(1), [
+      ...forLoop(oy, op.i32(0), oh, op.i32(1), [
+        // rStart = max(0, oy*sh - pt); rEnd = min(h, oy*sh - pt + fh)
+        ...maxI32(
+          op.i32(0),
+          [...op.get(oy), ...op.get(sh), ...op.mul, ...op.get(pt), ...op.sub],
+          t1,
+          t2,
+        ),
+        ...op.set(rStart),
+        ...minI32(
+          op.get(h),
+          [
+            ...op.get(oy),
+            ...op.get(sh),
+            ...op.mul,
+            ...op.get(pt),
+            ...op.sub,
+            ...op.get(fh),
+            ...op.add,
+          ],
+          t1,
+          t2,
+        ),
+        ...op.set(rEnd),
+        ...forLoop(ox, op.i32(0), ow, op.i32(1), [
+          ...maxI32(
+            op.i32(0),
+            [...op.get(ox), ...op.get(sw), ...op.mul, ...op.get(pl), ...op.sub],
+            t1,
+            t2,
+          ),
+          ...op.set(qStart),
+          ...minI32(
+            op.get(w),
+            [
+              ...op.get(ox),
+              ...op.get(sw),
+              ...op.mul,
+              ...op.get(pl),
+              ...op.sub,
+              ...op.get(fw),
+              ...op.add,
+            ],
+            t1,
+            t2,
+          ),
+          ...op.set(qEnd),
+          ...op.get(b),
+          ...op.get(oh),
+          ...op.mul,
+          ...op.get(oy),
+          ...op.add,
+          ...op.get(ow),
+          ...op.mul,
+          ...op.get(ox),
+          ...op.add,
+          ...op.get(pixB),
+          ...op.mul,
+          ...op.set(win),
+          ...forLoop(ch, op.i32(0), rowB, op.i32(16), perChannelBlock),
+        ]),
+      ]),
+    ]),
+  ];
+  return {
+    name: `${kind}_pool_grad`,
+    params: [...new Array(16).fill(I32), F32],
+    locals: [...new Array(16).fill(I32), ...new Array(5).fill(V128)],
+    body,
+  };
+}
 
 /** Emits `for (v = from; v < to; v += step) body` with i32 locals (`to` is a local index). */
 function forLoop(v: number, from: number[], to: number, step: number[], body: number[]): number[] {
@@ -415,7 +646,7 @@ function name(text: string): number[] {
 export type { WasmMemory };
 
 export function assembleSimdModule(shared: boolean): Uint8Array {
-  const funcs = [gemmAtb(), colSum(), biasAdd()];
+  const funcs = [gemmAtb(), colSum(), biasAdd(), poolGrad('max'), poolGrad('avg')];
   const types = funcs.map((f) => [0x60, ...vector(f.params.map((t) => [t])), 0]);
   const memoryLimits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
   const imports = vector([[...name('env'), ...name('memory'), 0x02, ...memoryLimits]]);
@@ -474,6 +705,8 @@ export interface SimdKernels {
   ): void;
   col_sum(x: number, rows: number, cols4: number, out: number): void;
   bias_add(x: number, bias: number, out: number, rows: number, cols4: number): void;
+  max_pool_grad(...args: number[]): void;
+  avg_pool_grad(...args: number[]): void;
 }
 
 const instances = new WeakMap<WasmMemory, SimdKernels | null>();

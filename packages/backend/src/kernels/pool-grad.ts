@@ -6,7 +6,7 @@ import {
   MaxPoolGrad,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { allocate, f32View, type WasmKernelArgs } from './_wasm';
+import { allocate, f32View, heapOffset, simd, type WasmKernelArgs } from './_wasm';
 
 interface PoolAttrs {
   filterSize: [number, number] | number;
@@ -53,6 +53,31 @@ export function maxPoolGrad(args: WasmKernelArgs): TensorInfo {
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
   const dx = allocate(backend, input.shape);
+  const kernels = simd(backend);
+  if (kernels !== null && c % 4 === 0) {
+    f32View(backend, dx).fill(0);
+    const output = inputs.output as TensorInfo;
+    kernels.max_pool_grad(
+      heapOffset(backend, input),
+      heapOffset(backend, output),
+      heapOffset(backend, dy),
+      heapOffset(backend, dx),
+      n,
+      h,
+      w,
+      c,
+      oh,
+      ow,
+      fh,
+      fw,
+      sh,
+      sw,
+      padTop,
+      padLeft,
+      0,
+    );
+    return dx;
+  }
   const xv = f32View(backend, input);
   const dyv = f32View(backend, dy);
   const dxv = f32View(backend, dx);
@@ -120,6 +145,30 @@ export function avgPoolGrad(args: WasmKernelArgs): TensorInfo {
   const padLeft = info.padInfo.left;
   const scale = 1 / (info.filterHeight * info.filterWidth);
   const dx = allocate(backend, input.shape);
+  const kernels = simd(backend);
+  if (kernels !== null && c % 4 === 0) {
+    f32View(backend, dx).fill(0);
+    kernels.avg_pool_grad(
+      0,
+      0,
+      heapOffset(backend, dy),
+      heapOffset(backend, dx),
+      n,
+      h,
+      w,
+      c,
+      oh,
+      ow,
+      fh,
+      fw,
+      sh,
+      sw,
+      padTop,
+      padLeft,
+      scale,
+    );
+    return dx;
+  }
   const dyv = f32View(backend, dy);
   const dxv = f32View(backend, dx);
   dxv.fill(0);
