@@ -1,4 +1,5 @@
 import type { DataId, DataType, TensorInfo } from '@tensorflow/tfjs-core';
+import { SimdPool } from './_parallel';
 import { type SimdKernels, simdKernels, type WasmMemory } from './_simd';
 
 /** The parts of the Emscripten module of `@tensorflow/tfjs-backend-wasm` 4.22.0 that the kernels use. */
@@ -7,6 +8,8 @@ export interface WasmModule {
   wasmMemory?: WasmMemory;
   /** The module's exports; `memory` is the heap (single-threaded build). */
   asm?: { memory?: WasmMemory };
+  /** tfjs's bindings; `getThreadsCount` is the XNNPACK threadpool size. */
+  tfjs?: { getThreadsCount?: () => number };
   HEAPU8: Uint8Array;
   HEAPF32: Float32Array;
   HEAP32: Int32Array;
@@ -86,6 +89,25 @@ export interface WasmKernelArgs {
 /** Our SIMD kernels bound to the backend's heap, or `null` where they cannot run. */
 export function simd(backend: WasmBackend): SimdKernels | null {
   return simdKernels(backend.wasm.wasmMemory ?? backend.wasm.asm?.memory);
+}
+
+const pools = new WeakMap<WasmMemory, SimdPool | null>();
+
+/**
+ * Our SIMD kernels with as many threads as the backend's XNNPACK threadpool (helper threads
+ * exist only with the multi-threaded build's shared heap), or `null` without SIMD.
+ */
+export function simdPool(backend: WasmBackend): SimdPool | null {
+  const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
+  if (memory === undefined) return null;
+  let pool = pools.get(memory);
+  if (pool === undefined) {
+    const kernels = simdKernels(memory);
+    const threads = Math.max(1, backend.wasm.tfjs?.getThreadsCount?.() ?? 1);
+    pool = kernels === null ? null : new SimdPool(kernels, memory, threads);
+    pools.set(memory, pool);
+  }
+  return pool;
 }
 
 /** The wasm-internal tensor id of a tensor. */

@@ -5,7 +5,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import type { SimdKernels } from './_simd';
+import { type SimdPool, type SimdTask, splitRange } from './_parallel';
 import {
   allocate,
   f32View,
@@ -13,7 +13,7 @@ import {
   matMulF32,
   release,
   reshapeView,
-  simd,
+  simdPool,
   transposeF32,
   type WasmKernelArgs,
 } from './_wasm';
@@ -59,13 +59,9 @@ export function batchMatMul(args: WasmKernelArgs, fallback: KernelFunc | undefin
     a.shape.slice(0, -2),
     b.shape.slice(0, -2),
   );
-  const kernels = simd(backend);
-  if (transposeA && !transposeB && kernels !== null && n >= 8) {
-    return matMulTransposeA(backend, kernels, a, b, { batchA, batchB, k, m, n }, [
-      ...outerDims,
-      m,
-      n,
-    ]);
+  const pool = simdPool(backend);
+  if (transposeA && !transposeB && pool !== null && n >= 8) {
+    return matMulTransposeA(backend, pool, a, b, { batchA, batchB, k, m, n }, [...outerDims, m, n]);
   }
   const a3 = reshapeView(backend, a, [batchA, aRows, aCols]);
   const b3 = reshapeView(backend, b, [batchB, bRows, bCols]);
@@ -83,7 +79,7 @@ export function batchMatMul(args: WasmKernelArgs, fallback: KernelFunc | undefin
 /** `aᵀ · b` (a: [k, m], b: [k, n] per batch) with the SIMD outer-product kernel, in place. */
 function matMulTransposeA(
   backend: WasmKernelArgs['backend'],
-  kernels: SimdKernels,
+  pool: SimdPool,
   a: TensorInfo,
   b: TensorInfo,
   dims: { batchA: number; batchB: number; k: number; m: number; n: number },
@@ -100,27 +96,35 @@ function matMulTransposeA(
   const outBase = heapOffset(backend, out);
   const av = n8 < n ? f32View(backend, a) : undefined;
   const bv = n8 < n ? f32View(backend, b) : undefined;
+  const shares: SimdTask[][] = Array.from({ length: pool.threads }, () => []);
+  const ranges = splitRange(m, pool.threads, 4);
   for (let t = 0; t < batch; t++) {
     const aOff = (batchA === 1 ? 0 : t) * k * m;
     const bOff = (batchB === 1 ? 0 : t) * k * n;
     const oOff = t * m * n;
-    kernels.gemm_atb(
-      aBase + aOff * 4,
-      0,
-      0,
-      m * 4,
-      bBase + bOff * 4,
-      0,
-      0,
-      n * 4,
-      1,
-      1,
-      k,
-      m,
-      n8,
-      outBase + oOff * 4,
-      n * 4,
-    );
+    ranges.forEach(([i0, i1], part) => {
+      if (i1 <= i0 || n8 === 0) return;
+      (shares[part] as SimdTask[]).push({
+        fn: 'gemm_atb',
+        args: [
+          aBase + (aOff + i0) * 4,
+          0,
+          0,
+          m * 4,
+          bBase + bOff * 4,
+          0,
+          0,
+          n * 4,
+          1,
+          1,
+          k,
+          i1 - i0,
+          n8,
+          outBase + (oOff + i0 * n) * 4,
+          n * 4,
+        ],
+      });
+    });
     if (av !== undefined && bv !== undefined) {
       for (let r = 0; r < k; r++) {
         for (let i = 0; i < m; i++) {
@@ -133,6 +137,7 @@ function matMulTransposeA(
       }
     }
   }
+  pool.run(shares);
   return out;
 }
 

@@ -1,5 +1,6 @@
 import { Add, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { allocate, heapOffset, simd, type WasmKernelArgs } from './_wasm';
+import { splitRange } from './_parallel';
+import { allocate, heapOffset, simdPool, type WasmKernelArgs } from './_wasm';
 
 /**
  * Add, with a SIMD fast path for the bias pattern `x[..., C] + bias[C]` (either order,
@@ -12,8 +13,8 @@ export function makeAddConfig(fallback: KernelFunc | undefined): KernelConfig {
     const { backend } = args;
     const a = args.inputs.a as TensorInfo;
     const b = args.inputs.b as TensorInfo;
-    const kernels = simd(backend);
-    if (kernels !== null && a.dtype === 'float32' && b.dtype === 'float32') {
+    const pool = simdPool(backend);
+    if (pool !== null && a.dtype === 'float32' && b.dtype === 'float32') {
       const [x, bias] = b.shape.length === 1 && a.shape.length > 1 ? [a, b] : [b, a];
       const cols = bias.shape[0] as number;
       if (
@@ -24,12 +25,22 @@ export function makeAddConfig(fallback: KernelFunc | undefined): KernelConfig {
       ) {
         const out = allocate(backend, [...x.shape]);
         const rows = x.shape.slice(0, -1).reduce((p, q) => p * q, 1);
-        kernels.bias_add(
+        const [xp, bp, op] = [
           heapOffset(backend, x),
           heapOffset(backend, bias),
           heapOffset(backend, out),
-          rows,
-          cols,
+        ];
+        pool.run(
+          splitRange(rows, pool.threads).map(([r0, r1]) =>
+            r1 <= r0
+              ? []
+              : [
+                  {
+                    fn: 'bias_add',
+                    args: [xp + r0 * cols * 4, bp, op + r0 * cols * 4, r1 - r0, cols],
+                  },
+                ],
+          ),
         );
         return out;
       }

@@ -5,6 +5,7 @@ import {
   type KernelConfig,
   type KernelFunc,
 } from '@tensorflow/tfjs-core';
+import { type SimdPool, type SimdTask, splitRange } from './_parallel';
 import {
   allocate,
   conv2dF32,
@@ -12,6 +13,7 @@ import {
   heapOffset,
   release,
   simd,
+  simdPool,
   transposeF32,
   type WasmBackend,
   type WasmKernelArgs,
@@ -66,12 +68,16 @@ export function conv2dBackpropFilterSimd(
   dy: TensorInfo,
   info: backend_util.Conv2DInfo,
 ): TensorInfo {
-  const kernels = simd(backend) as NonNullable<ReturnType<typeof simd>>;
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outChannels: co } = info;
   const { filterHeight: fh, filterWidth: fw, outHeight: oh, outWidth: ow } = info;
   const { strideHeight: sh, strideWidth: sw } = info;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
+  const pool = simdPool(backend) as SimdPool;
+  const threads = pool.threads;
+  const shares: SimdTask[][] = Array.from({ length: threads }, () => []);
+  const splitChannels = ci >= 8 * threads;
+  let tapIndex = 0;
   const out = allocate(backend, [fh, fw, ci, co]);
   const xBase = heapOffset(backend, x);
   const dyBase = heapOffset(backend, dy);
@@ -94,23 +100,31 @@ export function conv2dBackpropFilterSimd(
       const xStart = ((y0 * sh + r - padTop) * w + (x0 * sw + q - padLeft)) * ci;
       const dyStart = (y0 * ow + x0) * co;
       if (n8 > 0) {
-        kernels.gemm_atb(
-          xBase + xStart * 4,
-          h * w * ci * 4,
-          sh * w * ci * 4,
-          sw * ci * 4,
-          dyBase + dyStart * 4,
-          oh * ow * co * 4,
-          ow * co * 4,
-          co * 4,
-          n,
-          y1 - y0,
-          x1 - x0,
-          ci,
-          n8,
-          outBase + tap * 4,
-          co * 4,
-        );
+        const ranges = splitChannels ? splitRange(ci, threads, 4) : [[0, ci] as [number, number]];
+        ranges.forEach(([i0, i1], k) => {
+          if (i1 <= i0) return;
+          (shares[splitChannels ? k : tapIndex % threads] as SimdTask[]).push({
+            fn: 'gemm_atb',
+            args: [
+              xBase + (xStart + i0) * 4,
+              h * w * ci * 4,
+              sh * w * ci * 4,
+              sw * ci * 4,
+              dyBase + dyStart * 4,
+              oh * ow * co * 4,
+              ow * co * 4,
+              co * 4,
+              n,
+              y1 - y0,
+              x1 - x0,
+              i1 - i0,
+              n8,
+              outBase + (tap + i0 * co) * 4,
+              co * 4,
+            ],
+          });
+        });
+        tapIndex++;
       }
       if (xv !== undefined && dyv !== undefined) {
         for (let b = 0; b < n; b++) {
@@ -130,6 +144,7 @@ export function conv2dBackpropFilterSimd(
       }
     }
   }
+  pool.run(shares);
   return out;
 }
 

@@ -6,7 +6,8 @@ import {
   MaxPoolGrad,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { allocate, f32View, heapOffset, simd, type WasmKernelArgs } from './_wasm';
+import { type SimdPool, splitRange } from './_parallel';
+import { allocate, f32View, heapOffset, simdPool, type WasmKernelArgs } from './_wasm';
 
 interface PoolAttrs {
   filterSize: [number, number] | number;
@@ -23,6 +24,63 @@ function poolInfo(input: TensorInfo, attrs: PoolAttrs): backend_util.Conv2DInfo 
     1,
     attrs.pad,
     attrs.dimRoundingMode,
+  );
+}
+
+/** Runs a SIMD pooling gradient with the batch split across the pool's threads. */
+function runPoolGrad(
+  pool: SimdPool,
+  fn: 'max_pool_grad' | 'avg_pool_grad',
+  pointers: number[],
+  info: backend_util.Conv2DInfo,
+  scale: number,
+): void {
+  const {
+    batchSize: n,
+    inHeight: h,
+    inWidth: w,
+    inChannels: c,
+    outHeight: oh,
+    outWidth: ow,
+  } = info;
+  const {
+    strideHeight: sh,
+    strideWidth: sw,
+    effectiveFilterHeight: fh,
+    effectiveFilterWidth: fw,
+  } = info;
+  const [x, y, dy, dx] = pointers as [number, number, number, number];
+  const inImage = h * w * c * 4;
+  const outImage = oh * ow * c * 4;
+  pool.run(
+    splitRange(n, pool.threads).map(([b0, b1]) =>
+      b1 <= b0
+        ? []
+        : [
+            {
+              fn,
+              args: [
+                x === 0 ? 0 : x + b0 * inImage,
+                y === 0 ? 0 : y + b0 * outImage,
+                dy + b0 * outImage,
+                dx + b0 * inImage,
+                b1 - b0,
+                h,
+                w,
+                c,
+                oh,
+                ow,
+                fh,
+                fw,
+                sh,
+                sw,
+                info.padInfo.top,
+                info.padInfo.left,
+                scale,
+              ],
+            },
+          ],
+    ),
   );
 }
 
@@ -53,29 +111,12 @@ export function maxPoolGrad(args: WasmKernelArgs): TensorInfo {
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
   const dx = allocate(backend, input.shape);
-  const kernels = simd(backend);
-  if (kernels !== null && c % 4 === 0) {
+  const pool = simdPool(backend);
+  if (pool !== null && c % 4 === 0) {
     f32View(backend, dx).fill(0);
     const output = inputs.output as TensorInfo;
-    kernels.max_pool_grad(
-      heapOffset(backend, input),
-      heapOffset(backend, output),
-      heapOffset(backend, dy),
-      heapOffset(backend, dx),
-      n,
-      h,
-      w,
-      c,
-      oh,
-      ow,
-      fh,
-      fw,
-      sh,
-      sw,
-      padTop,
-      padLeft,
-      0,
-    );
+    const pointers = [input, output, dy, dx].map((t) => heapOffset(backend, t));
+    runPoolGrad(pool, 'max_pool_grad', pointers, info, 0);
     return dx;
   }
   const xv = f32View(backend, input);
@@ -145,28 +186,11 @@ export function avgPoolGrad(args: WasmKernelArgs): TensorInfo {
   const padLeft = info.padInfo.left;
   const scale = 1 / (info.filterHeight * info.filterWidth);
   const dx = allocate(backend, input.shape);
-  const kernels = simd(backend);
-  if (kernels !== null && c % 4 === 0) {
+  const pool = simdPool(backend);
+  if (pool !== null && c % 4 === 0) {
     f32View(backend, dx).fill(0);
-    kernels.avg_pool_grad(
-      0,
-      0,
-      heapOffset(backend, dy),
-      heapOffset(backend, dx),
-      n,
-      h,
-      w,
-      c,
-      oh,
-      ow,
-      fh,
-      fw,
-      sh,
-      sw,
-      padTop,
-      padLeft,
-      scale,
-    );
+    const pointers = [0, 0, heapOffset(backend, dy), heapOffset(backend, dx)];
+    runPoolGrad(pool, 'avg_pool_grad', pointers, info, scale);
     return dx;
   }
   const dyv = f32View(backend, dy);

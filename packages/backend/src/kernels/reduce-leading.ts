@@ -7,7 +7,8 @@ import {
   type TensorInfo,
   util,
 } from '@tensorflow/tfjs-core';
-import { allocate, f32View, heapOffset, release, simd, type WasmKernelArgs } from './_wasm';
+import { type SimdTask, splitRange } from './_parallel';
+import { allocate, f32View, heapOffset, release, simdPool, type WasmKernelArgs } from './_wasm';
 
 /** Number of leading axes `axis` names, when it is exactly `0..k-1` with `0 < k < rank`; else 0. */
 function leadingAxesCount(axis: number | number[], rank: number): number {
@@ -38,22 +39,41 @@ function reduceLeading(
   const outShape = x.shape.slice(k);
   const cols = util.sizeFromShape(outShape);
   const out = allocate(backend, keepDims ? [...new Array(k).fill(1), ...outShape] : outShape);
-  const kernels = simd(backend);
-  if (kernels !== null && cols % 4 === 0) {
-    // SIMD column sums, in blocks of rows to bound float32 rounding growth.
-    const acc = new Float64Array(cols);
-    const block = allocate(backend, [cols]);
-    const ov = f32View(backend, out);
-    const blockOffset = heapOffset(backend, block);
-    const xOffset = heapOffset(backend, x);
-    const bv = f32View(backend, block);
+  const pool = simdPool(backend);
+  if (pool !== null && cols % 4 === 0) {
+    // SIMD column sums of blocks of rows (bounding float32 rounding growth), one partial
+    // sum per block, added in float64.
     const rowsPerBlock = 256;
-    for (let r = 0; r < rows; r += rowsPerBlock) {
-      bv.fill(0);
-      kernels.col_sum(xOffset + r * cols * 4, Math.min(rowsPerBlock, rows - r), cols, blockOffset);
-      for (let c = 0; c < cols; c++) acc[c] = (acc[c] as number) + (bv[c] as number);
+    const blocks = Math.ceil(rows / rowsPerBlock);
+    const partial = allocate(backend, [blocks, cols]);
+    f32View(backend, partial).fill(0);
+    const partialOffset = heapOffset(backend, partial);
+    const xOffset = heapOffset(backend, x);
+    pool.run(
+      splitRange(blocks, pool.threads).map(([k0, k1]) => {
+        const tasks: SimdTask[] = [];
+        for (let k = k0; k < k1; k++) {
+          const r = k * rowsPerBlock;
+          tasks.push({
+            fn: 'col_sum',
+            args: [
+              xOffset + r * cols * 4,
+              Math.min(rowsPerBlock, rows - r),
+              cols,
+              partialOffset + k * cols * 4,
+            ],
+          });
+        }
+        return tasks;
+      }),
+    );
+    const acc = new Float64Array(cols);
+    const pv = f32View(backend, partial);
+    for (let k = 0; k < blocks; k++) {
+      for (let c = 0; c < cols; c++) acc[c] = (acc[c] as number) + (pv[k * cols + c] as number);
     }
-    release(backend, block);
+    const ov = f32View(backend, out);
+    release(backend, partial);
     const scale = mean ? 1 / rows : 1;
     for (let c = 0; c < cols; c++) ov[c] = (acc[c] as number) * scale;
     return out;
