@@ -12,6 +12,7 @@ import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter';
 import { makeConv2dBackpropInputConfig } from './kernels/conv2d-backprop-input';
 import { avgPoolGradConfig, maxPoolGradConfig } from './kernels/pool-grad';
 import { makeIdentityConfig, makeMeanConfig, makeSumConfig } from './kernels/reduce-leading';
+import { makeTileConfig } from './kernels/tile';
 
 /** Names of the kernels `registerWasmTrainingKernels` registers for the `wasm` backend. */
 export const WASM_TRAINING_KERNELS = [
@@ -24,6 +25,7 @@ export const WASM_TRAINING_KERNELS = [
   'Mean',
   'Identity',
   'Add',
+  'Tile',
 ] as const;
 
 const ours = new WeakSet<KernelFunc>();
@@ -39,6 +41,7 @@ function makeConfigs(original: (name: string) => KernelFunc | undefined): Kernel
     makeMeanConfig(original('Mean')),
     makeIdentityConfig(original('Identity')),
     makeAddConfig(original('Add')),
+    makeTileConfig(original('Tile')),
   ];
 }
 
