@@ -7,7 +7,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { BackendError } from './errors';
 import { makeBatchMatMulConfig } from './kernels/batch-mat-mul';
-import { makeAddConfig } from './kernels/bias-add';
+import { makeAddConfig, makeMultiplyConfig, makeSubConfig } from './kernels/binary';
 import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter';
 import { makeConv2dBackpropInputConfig } from './kernels/conv2d-backprop-input';
 import { avgPoolGradConfig, maxPoolGradConfig } from './kernels/pool-grad';
@@ -25,6 +25,8 @@ export const WASM_TRAINING_KERNELS = [
   'Mean',
   'Identity',
   'Add',
+  'Sub',
+  'Multiply',
   'Tile',
 ] as const;
 
@@ -41,6 +43,8 @@ function makeConfigs(original: (name: string) => KernelFunc | undefined): Kernel
     makeMeanConfig(original('Mean')),
     makeIdentityConfig(original('Identity')),
     makeAddConfig(original('Add')),
+    makeSubConfig(original('Sub')),
+    makeMultiplyConfig(original('Multiply')),
     makeTileConfig(original('Tile')),
   ];
 }

@@ -17,9 +17,15 @@ export interface SimdTask {
 const FUNCTIONS: (keyof SimdKernels)[] = [
   'gemm_atb',
   'col_sum',
-  'bias_add',
   'max_pool_grad',
   'avg_pool_grad',
+  'channel_add',
+  'channel_sub',
+  'channel_rsub',
+  'channel_mul',
+  'same_add',
+  'same_sub',
+  'same_mul',
 ];
 const CONTROL_BYTES = 64 * 1024;
 const MAX_ARGS = (CONTROL_BYTES - 64) / 8;

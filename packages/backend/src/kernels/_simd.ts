@@ -9,7 +9,7 @@
  *   multiplies by packed weights, ~4 ns per float here), which costs as much as the product.
  *   This kernel reads both operands in place: 4x8 register tiles, one image at a time.
  * - `col_sum`: column sums of a row-major matrix (bias gradients).
- * - `bias_add`: out[r, j] = x[r, j] + bias[j].
+ * - `channel_*` / `same_*`: elementwise add, sub, mul with a per-channel vector or a same-shape tensor.
  *
  * All pointers and strides are byte offsets. Only the first `n8` (a multiple of 8) columns
  * of `gemm_atb` are computed; the caller finishes the rest.
@@ -562,10 +562,31 @@ function colSum(): Func {
   return { name: 'col_sum', params: [I32, I32, I32, I32], locals: new Array(5).fill(I32), body };
 }
 
-function biasAdd(): Func {
-  // bias_add(x, bias, out, rows, cols4): out[r, j] = x[r, j] + bias[j] (cols4 % 4 == 0).
-  const [x, bias, out, rows, cols] = [0, 1, 2, 3, 4];
+type BinaryKind = 'add' | 'sub' | 'rsub' | 'mul';
+
+const BINARY: Record<BinaryKind, number[]> = {
+  add: simd(0xe4),
+  sub: simd(0xe5),
+  rsub: simd(0xe5),
+  mul: simd(0xe6),
+};
+
+/**
+ * `channel_<kind>(x, v, out, rows, cols4)`: out[r, j] = x[r, j] ∘ v[j] (rsub: v[j] − x[r, j]),
+ * cols4 % 4 == 0 — the broadcast of a per-channel vector (bias, BatchNorm scale/shift).
+ */
+function channelOp(kind: BinaryKind): Func {
+  const [x, vec, out, rows, cols] = [0, 1, 2, 3, 4];
   const [p, pEnd, q, qEnd, rowBytes, d] = [5, 6, 7, 8, 9, 10];
+  const loadX = [
+    ...op.get(p),
+    ...op.get(q),
+    ...op.get(vec),
+    ...op.sub,
+    ...op.add,
+    ...op.v128Load(0),
+  ];
+  const loadV = [...op.get(q), ...op.v128Load(0)];
   const body = [
     ...op.get(cols),
     ...op.i32(4),
@@ -582,9 +603,9 @@ function biasAdd(): Func {
     ...op.add,
     ...op.set(pEnd),
     ...forPointer(p, op.get(x), pEnd, rowBytes, [
-      ...op.get(bias),
+      ...op.get(vec),
       ...op.set(q),
-      ...op.get(bias),
+      ...op.get(vec),
       ...op.get(rowBytes),
       ...op.add,
       ...op.set(qEnd),
@@ -594,23 +615,16 @@ function biasAdd(): Func {
       ...op.get(qEnd),
       ...op.geU,
       ...op.brIf(1),
-      // out[p + d + (q - bias)] = x[p + (q - bias)] + bias[q]
+      // address out[p + d + (q - vec)]
       ...op.get(p),
       ...op.get(q),
-      ...op.get(bias),
+      ...op.get(vec),
       ...op.sub,
       ...op.add,
       ...op.get(d),
       ...op.add,
-      ...op.get(p),
-      ...op.get(q),
-      ...op.get(bias),
-      ...op.sub,
-      ...op.add,
-      ...op.v128Load(0),
-      ...op.get(q),
-      ...op.v128Load(0),
-      ...op.f32x4Add,
+      ...(kind === 'rsub' ? [...loadV, ...loadX] : [...loadX, ...loadV]),
+      ...BINARY[kind],
       ...op.v128Store(0),
       ...op.get(q),
       ...op.i32(16),
@@ -622,11 +636,33 @@ function biasAdd(): Func {
     ]),
   ];
   return {
-    name: 'bias_add',
+    name: `channel_${kind}`,
     params: [I32, I32, I32, I32, I32],
     locals: new Array(6).fill(I32),
     body,
   };
+}
+
+/** `same_<kind>(a, b, out, bytes)`: out[i] = a[i] ∘ b[i] over `bytes` (a multiple of 16). */
+function sameOp(kind: BinaryKind): Func {
+  const [a, b, out, bytes] = [0, 1, 2, 3];
+  const [i] = [4];
+  const body = forLoop(i, op.i32(0), bytes, op.i32(16), [
+    ...op.get(out),
+    ...op.get(i),
+    ...op.add,
+    ...op.get(a),
+    ...op.get(i),
+    ...op.add,
+    ...op.v128Load(0),
+    ...op.get(b),
+    ...op.get(i),
+    ...op.add,
+    ...op.v128Load(0),
+    ...BINARY[kind],
+    ...op.v128Store(0),
+  ]);
+  return { name: `same_${kind}`, params: [I32, I32, I32, I32], locals: [I32], body };
 }
 
 function section(id: number, content: number[]): number[] {
@@ -646,7 +682,19 @@ function name(text: string): number[] {
 export type { WasmMemory };
 
 export function assembleSimdModule(shared: boolean): Uint8Array {
-  const funcs = [gemmAtb(), colSum(), biasAdd(), poolGrad('max'), poolGrad('avg')];
+  const funcs = [
+    gemmAtb(),
+    colSum(),
+    poolGrad('max'),
+    poolGrad('avg'),
+    channelOp('add'),
+    channelOp('sub'),
+    channelOp('rsub'),
+    channelOp('mul'),
+    sameOp('add'),
+    sameOp('sub'),
+    sameOp('mul'),
+  ];
   const types = funcs.map((f) => [0x60, ...vector(f.params.map((t) => [t])), 0]);
   const memoryLimits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
   const imports = vector([[...name('env'), ...name('memory'), 0x02, ...memoryLimits]]);
@@ -704,7 +752,13 @@ export interface SimdKernels {
     ldc: number,
   ): void;
   col_sum(x: number, rows: number, cols4: number, out: number): void;
-  bias_add(x: number, bias: number, out: number, rows: number, cols4: number): void;
+  channel_add(x: number, v: number, out: number, rows: number, cols4: number): void;
+  channel_sub(x: number, v: number, out: number, rows: number, cols4: number): void;
+  channel_rsub(x: number, v: number, out: number, rows: number, cols4: number): void;
+  channel_mul(x: number, v: number, out: number, rows: number, cols4: number): void;
+  same_add(a: number, b: number, out: number, bytes: number): void;
+  same_sub(a: number, b: number, out: number, bytes: number): void;
+  same_mul(a: number, b: number, out: number, bytes: number): void;
   max_pool_grad(...args: number[]): void;
   avg_pool_grad(...args: number[]): void;
 }
