@@ -52,6 +52,8 @@ export async function profileKernels(f: () => unknown): Promise<ProfileKernelsRe
   const byName = new Map<string, KernelProfileEntry>();
   const backendName = tf.getBackend();
   for (const kernel of info.kernels) {
+    // `<op>__op` entries are op scopes (custom gradients), their kernels are listed too.
+    if (kernel.name.endsWith('__op')) continue;
     const time = await kernel.kernelTimeMs;
     const ms = typeof time === 'number' ? time : 0;
     let entry = byName.get(kernel.name);

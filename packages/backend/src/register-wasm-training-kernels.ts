@@ -11,8 +11,9 @@ import { makeAddConfig, makeMultiplyConfig, makeSubConfig } from './kernels/bina
 import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter';
 import { makeConv2dBackpropInputConfig } from './kernels/conv2d-backprop-input';
 import { avgPoolGradConfig, maxPoolGradConfig } from './kernels/pool-grad';
-import { makeIdentityConfig, makeMeanConfig, makeSumConfig } from './kernels/reduce-leading';
+import { makeMeanConfig, makeSumConfig } from './kernels/reduce-leading';
 import { makeTileConfig } from './kernels/tile';
+import { makeCastConfig, makeIdentityConfig } from './kernels/zero-copy';
 
 /** Names of the kernels `registerWasmTrainingKernels` registers for the `wasm` backend. */
 export const WASM_TRAINING_KERNELS = [
@@ -24,6 +25,7 @@ export const WASM_TRAINING_KERNELS = [
   'Sum',
   'Mean',
   'Identity',
+  'Cast',
   'Add',
   'Sub',
   'Multiply',
@@ -42,6 +44,7 @@ function makeConfigs(original: (name: string) => KernelFunc | undefined): Kernel
     makeSumConfig(original('Sum')),
     makeMeanConfig(original('Mean')),
     makeIdentityConfig(original('Identity')),
+    makeCastConfig(original('Cast')),
     makeAddConfig(original('Add')),
     makeSubConfig(original('Sub')),
     makeMultiplyConfig(original('Multiply')),

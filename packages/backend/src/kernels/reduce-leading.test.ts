@@ -58,6 +58,20 @@ describe('Sum and Mean on wasm', () => {
     expect(Array.from(wasm[0] as Float32Array)).toEqual(Array.from(cpu[0] as Float32Array));
   });
 
+  it('Cast to the same dtype shares memory; other casts convert', async () => {
+    const x = tf.tensor1d([1.5, -2, 3]);
+    const tensors = tf.memory().numTensors;
+    const dataIds = wasmDataIds();
+    const same = tf.cast(x, 'float32');
+    expect(wasmDataIds()).toBe(dataIds);
+    const int = tf.cast(x, 'int32');
+    expect(Array.from(await same.data())).toEqual([1.5, -2, 3]);
+    expect(Array.from(await int.data())).toEqual([1, -2, 3]);
+    tf.dispose([same, int]);
+    expect(tf.memory().numTensors).toBe(tensors);
+    x.dispose();
+  });
+
   it('Identity shares memory and keeps tensors and heap balanced', async () => {
     const x = tf.tensor1d([1, 2, 3]);
     const tensors = tf.memory().numTensors;

@@ -1,5 +1,4 @@
 import {
-  Identity,
   type KernelConfig,
   type KernelFunc,
   Mean,
@@ -105,23 +104,5 @@ export function makeMeanConfig(fallback: KernelFunc | undefined): KernelConfig {
     backendName: 'wasm',
     kernelFunc: ((args: WasmKernelArgs) =>
       reduceLeading(args, true, fallback)) as unknown as KernelFunc,
-  };
-}
-
-/** Identity without a copy: the output shares the input's heap memory (reference counted), as on cpu. */
-export function makeIdentityConfig(fallback: KernelFunc | undefined): KernelConfig {
-  const kernelFunc = (args: WasmKernelArgs) => {
-    const x = args.inputs.x as TensorInfo;
-    if (x.dtype === 'string') {
-      if (fallback === undefined) throw new Error('Identity: unsupported dtype on wasm');
-      return fallback(args as unknown as Parameters<KernelFunc>[0]);
-    }
-    args.backend.incRef(x.dataId);
-    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-  };
-  return {
-    kernelName: Identity,
-    backendName: 'wasm',
-    kernelFunc: kernelFunc as unknown as KernelFunc,
   };
 }
