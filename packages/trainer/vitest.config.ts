@@ -4,5 +4,7 @@ export default defineProject({
   test: {
     name: '@none/trainer',
     include: ['src/**/*.test.ts'],
+    setupFiles: ['src/test-setup.ts'],
+    testTimeout: 120_000,
   },
 });

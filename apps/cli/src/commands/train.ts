@@ -1,0 +1,67 @@
+import { resolve } from 'node:path';
+import { initBackend } from '@none/backend';
+import { parseExperimentConfig, readExperimentConfig, toExperimentOptions } from '@none/config';
+import { runExperiment } from '@none/trainer';
+import { defineCommand } from 'citty';
+import { guard } from '../_errors';
+import { createProgressReporter } from '../_progress';
+import { formatSummary } from '../_summary';
+
+export default defineCommand({
+  meta: {
+    name: 'train',
+    description:
+      'Train a model with and without NONE and report BA, ASR and what NONE removed. Without --config: ' +
+      'the embedded MNIST, BadNets 3x3 white patch (target 0, 5% poisoned), small CNN.',
+  },
+  args: {
+    config: {
+      type: 'string',
+      description: 'Experiment config (JSON or YAML); default: the embedded MNIST default',
+    },
+    out: {
+      type: 'string',
+      description: 'Output folder (report.json, report.md, model, checkpoints)',
+      default: 'runs/default',
+    },
+    resume: {
+      type: 'boolean',
+      description: 'Continue the run in --out from its last checkpoint',
+      default: false,
+    },
+    seed: { type: 'string', description: 'Override the config seed' },
+    backend: { type: 'string', description: 'auto | tensorflow | wasm | cpu', default: 'auto' },
+    quiet: { type: 'boolean', description: 'Print only the summary', default: false },
+  },
+  async run({ args }) {
+    await guard(async () => {
+      const config = args.config
+        ? await readExperimentConfig(resolve(args.config))
+        : parseExperimentConfig({});
+      const withSeed =
+        args.seed === undefined
+          ? config
+          : parseExperimentConfig({ ...config, seed: Number(args.seed) });
+      const backend = await initBackend({ prefer: args.backend as 'auto' });
+      const out = resolve(args.out);
+      if (!args.quiet) process.stderr.write(`backend: ${backend.description}\noutput: ${out}\n`);
+      const progress = createProgressReporter({
+        interactive: Boolean(process.stderr.isTTY),
+        quiet: args.quiet,
+      });
+      try {
+        const report = await runExperiment(toExperimentOptions(withSeed), {
+          outDir: out,
+          resume: args.resume,
+          onEvent: (event) => progress.onEvent(event),
+        });
+        progress.stop();
+        process.stdout.write(
+          `\n${formatSummary(report)}\n\nreport: ${out}/report.json, ${out}/report.md\n`,
+        );
+      } finally {
+        progress.stop();
+      }
+    });
+  },
+});

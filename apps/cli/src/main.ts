@@ -1,0 +1,14 @@
+import { defineCommand } from 'citty';
+
+export const main = defineCommand({
+  meta: {
+    name: 'none',
+    version: '0.0.0',
+    description: 'NONE: backdoor-robust training (train, attack, eval)',
+  },
+  subCommands: {
+    train: () => import('./commands/train').then((m) => m.default),
+    attack: () => import('./commands/attack').then((m) => m.default),
+    eval: () => import('./commands/eval').then((m) => m.default),
+  },
+});

@@ -1,0 +1,9 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  test: {
+    name: '@none/cli',
+    include: ['src/**/*.test.ts'],
+    testTimeout: 300_000,
+  },
+});

@@ -1,0 +1,67 @@
+import type { ResetMode } from '@none/models';
+import { CONFIDENCE_GAP_DETECTION_DEFAULTS } from './detect-confidence-gap';
+import { CONSENSUS_DETECTION_DEFAULTS } from './detect-consensus';
+import { PAPER_DETECTION_DEFAULTS } from './detect-paper';
+
+/**
+ * - `paper`: Algorithm 1 of the paper (linearity `P(A >= 0) >= theta`, Jenks + z-score test).
+ * - `confidence-gap`: the authors' released code, faithfully (for comparison).
+ * - `consensus`: this project's fix of the released code (within-class sub-population that
+ *   every layer agrees on); the default.
+ */
+export type NoneVariant = 'paper' | 'confidence-gap' | 'consensus';
+
+export interface NoneOptions {
+  /** @default 'consensus' */
+  variant?: NoneVariant;
+  /** Detection rounds (each: probe, detect, remove, reset, train). @default 1 */
+  rounds?: number;
+  /** Training epochs on the kept samples after each detection (the code's `epoch_num_2`). @default 2 */
+  epochsPerRound?: number;
+  /** Learning rate of those epochs (the code's `none_lr`; the paper uses 1e-3). @default 0.001 */
+  fineTuneLearningRate?: number;
+  /** Keep BatchNorm statistics frozen while fine-tuning (as the code does). @default true */
+  freezeBatchNorm?: boolean;
+  /** `reinit` (paper) or `zero` (code). @default 'reinit' */
+  reset?: ResetMode;
+  /** Per-layer fraction of neurons reset. @default 0.03 */
+  resetFraction?: number;
+  /** `paper`: fraction of candidates whose values flag samples. @default 0.1 */
+  selectionThreshold?: number;
+  /** `paper`: linearity threshold. @default 0.95 */
+  theta?: number;
+  /** `paper`: z-score threshold against the benign cluster. @default 3 */
+  lambda?: number;
+  /** `confidence-gap`, `consensus`: confident-sample threshold. @default 0.9 */
+  lambdaH?: number;
+  /** `confidence-gap`: unconfident-sample threshold. @default 0.1 */
+  lambdaL?: number;
+  /** `confidence-gap`: neurons per layer in the sample score, `'top-1'` or a fraction. @default 'top-1' */
+  selection?: 'top-1' | number;
+  /** `consensus`: minimum mean Jaccard agreement of the layers. @default 0.4 */
+  agreement?: number;
+  /** Samples per probe batch. @default 256 */
+  probeBatchSize?: number;
+}
+
+export const NONE_DEFAULTS = {
+  variant: 'consensus',
+  rounds: 1,
+  epochsPerRound: 2,
+  fineTuneLearningRate: 0.001,
+  freezeBatchNorm: true,
+  reset: 'reinit',
+  resetFraction: PAPER_DETECTION_DEFAULTS.resetFraction,
+  selectionThreshold: PAPER_DETECTION_DEFAULTS.selectionThreshold,
+  theta: PAPER_DETECTION_DEFAULTS.theta,
+  lambda: PAPER_DETECTION_DEFAULTS.lambda,
+  lambdaH: CONFIDENCE_GAP_DETECTION_DEFAULTS.lambdaH,
+  lambdaL: CONFIDENCE_GAP_DETECTION_DEFAULTS.lambdaL,
+  selection: CONFIDENCE_GAP_DETECTION_DEFAULTS.selection,
+  agreement: CONSENSUS_DETECTION_DEFAULTS.agreement,
+  probeBatchSize: 256,
+} as const satisfies Required<NoneOptions>;
+
+export type ResolvedNoneOptions = Omit<Required<NoneOptions>, 'selection'> & {
+  selection: 'top-1' | number;
+};

@@ -1,0 +1,260 @@
+import type { ImageDataset } from '@none/data';
+import { type NeuronLayer, resetNeurons } from '@none/models';
+import { createActivationProbe } from '@none/probe';
+import type * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { detectionQuality } from '../metrics';
+import {
+  createOptimizer,
+  type Optimizer,
+  type OptimizerOptions,
+  type OptimizerState,
+} from '../optimizer';
+import { type AugmentOptions, type EpochLogs, epochSeed, trainEpochs } from '../train-epochs';
+import { detectConfidenceGap } from './detect-confidence-gap';
+import { detectConsensus } from './detect-consensus';
+import { detectPaper } from './detect-paper';
+import { NONE_DEFAULTS, type NoneOptions, type ResolvedNoneOptions } from './none-options';
+import type { NoneActivations, NoneDetection } from './types';
+
+/** What one NONE round did (report.json's `defended.rounds[]`). */
+export interface NoneRoundRecord {
+  round: number;
+  /** Neurons reset per layer. */
+  neuronsReset: Record<string, number>;
+  /** Samples removed in this round. */
+  removed: number;
+  /** Samples removed so far. */
+  removedTotal: number;
+  /** Of all samples removed so far, against the known poisoned indices; null when unknown. */
+  precision: number | null;
+  recall: number | null;
+  probeMs: number;
+  detectMs: number;
+  trainMs: number;
+  details: Record<string, unknown>;
+}
+
+/** Serializable progress of `runNone`, what a checkpoint stores. */
+export interface NoneState {
+  round: number;
+  phase: 'detect' | 'train' | 'done';
+  epochInRound: number;
+  /** Removed sample indices (into the training set), ascending. */
+  removed: number[];
+  records: NoneRoundRecord[];
+  optimizer?: OptimizerState;
+}
+
+export type NoneEvent =
+  | { type: 'probe'; round: number; done: number; total: number }
+  | { type: 'detected'; round: number; record: NoneRoundRecord }
+  | { type: 'epoch'; round: number; logs: EpochLogs }
+  | { type: 'batch'; round: number; batch: number; batches: number };
+
+export interface RunNoneOptions {
+  none?: NoneOptions;
+  /** Metadata of the model's neurons (`buildModel(...).metadata.neurons`). */
+  neurons: readonly NeuronLayer[];
+  /** The optimizer of the fine-tune epochs; its learning rate is `none.fineTuneLearningRate`. */
+  optimizer: OptimizerOptions;
+  batchSize?: number;
+  augment?: AugmentOptions | false;
+  seed: number;
+  /** Global epoch index of the first fine-tune epoch (seeds depend on it). */
+  firstEpoch: number;
+  /** Poisoned training indices, when known: precision and recall per round. */
+  poisonedIndices?: ArrayLike<number>;
+  /** Continue from a checkpoint. */
+  state?: NoneState;
+  /** Called after each detection and each epoch with the state to persist. */
+  onCheckpoint?: (state: NoneState) => void | Promise<void>;
+  onEvent?: (event: NoneEvent) => void | Promise<void>;
+}
+
+export function resolveNoneOptions(options: NoneOptions = {}): ResolvedNoneOptions {
+  return { ...NONE_DEFAULTS, ...options } as ResolvedNoneOptions;
+}
+
+/** One detection pass of the chosen variant over activations (pure, no tfjs). */
+export function detectNone(activations: NoneActivations, options: NoneOptions = {}): NoneDetection {
+  const o = resolveNoneOptions(options);
+  switch (o.variant) {
+    case 'paper':
+      return detectPaper(activations, {
+        theta: o.theta,
+        resetFraction: o.resetFraction,
+        selectionThreshold: o.selectionThreshold,
+        lambda: o.lambda,
+      });
+    case 'confidence-gap':
+      return detectConfidenceGap(activations, {
+        lambdaH: o.lambdaH,
+        lambdaL: o.lambdaL,
+        resetFraction: o.resetFraction,
+        selection: o.selection,
+      });
+    case 'consensus':
+      return detectConsensus(activations, {
+        lambdaH: o.lambdaH,
+        resetFraction: o.resetFraction,
+        agreement: o.agreement,
+      });
+    default:
+      throw new RangeError(`detectNone: unknown variant ${String(o.variant)}`);
+  }
+}
+
+/**
+ * The NONE rounds on a trained model: per round, probe the kept training samples, detect
+ * (the chosen variant), remove the flagged samples, reset the selected neurons, then train
+ * `epochsPerRound` epochs on the kept samples at `fineTuneLearningRate` (BatchNorm frozen
+ * when asked). Stops early when a round neither flags nor resets anything. The model
+ * changes in place; the returned state lists the removed samples and what each round did.
+ */
+export async function runNone(
+  model: tfl.LayersModel,
+  dataset: ImageDataset,
+  options: RunNoneOptions,
+): Promise<NoneState> {
+  const none = resolveNoneOptions(options.none);
+  const n = dataset.shape[0];
+  const state: NoneState = options.state
+    ? structuredClone(options.state)
+    : { round: 0, phase: 'detect', epochInRound: 0, removed: [], records: [] };
+  const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
+  let optimizer: Optimizer | undefined;
+  const newOptimizer = () => {
+    optimizer?.dispose();
+    optimizer = createOptimizer(variables, {
+      ...options.optimizer,
+      learningRate: none.fineTuneLearningRate,
+    });
+    return optimizer;
+  };
+  if (state.phase === 'train') {
+    newOptimizer();
+    if (state.optimizer) optimizer!.setState(state.optimizer);
+  }
+  const checkpoint = async () => {
+    state.optimizer = optimizer?.getState();
+    await options.onCheckpoint?.(state);
+  };
+  try {
+    while (state.phase !== 'done' && state.round < none.rounds) {
+      const removedSet = new Set(state.removed);
+      const kept = Int32Array.from({ length: n }, (_, i) => i).filter((i) => !removedSet.has(i));
+      if (state.phase === 'detect') {
+        const record = await detectRound(model, dataset, kept, none, options, state);
+        for (const i of record.flaggedIndices) removedSet.add(i);
+        state.removed = [...removedSet].sort((a, b) => a - b);
+        const quality = detectionQuality(state.removed, options.poisonedIndices);
+        const entry: NoneRoundRecord = {
+          ...record.entry,
+          removedTotal: state.removed.length,
+          precision: quality.precision,
+          recall: quality.recall,
+        };
+        state.records.push(entry);
+        await options.onEvent?.({ type: 'detected', round: state.round, record: entry });
+        const nothing =
+          entry.removed === 0 && Object.values(entry.neuronsReset).every((c) => c === 0);
+        if (nothing) {
+          state.phase = 'done';
+          await checkpoint();
+          break;
+        }
+        state.phase = 'train';
+        state.epochInRound = 0;
+        newOptimizer();
+        await checkpoint();
+      }
+      const keptNow = Int32Array.from({ length: n }, (_, i) => i).filter((i) => !removedSet.has(i));
+      const started = performance.now();
+      const round = state.round;
+      if (state.epochInRound < none.epochsPerRound) {
+        await trainEpochs(model, dataset, {
+          epochs: none.epochsPerRound - state.epochInRound,
+          startEpoch: options.firstEpoch + round * none.epochsPerRound + state.epochInRound,
+          batchSize: options.batchSize,
+          optimizer: optimizer!,
+          seed: options.seed,
+          augment: options.augment,
+          freezeBatchNorm: none.freezeBatchNorm,
+          indices: keptNow,
+          onBatchEnd: (batch, batches) =>
+            options.onEvent?.({ type: 'batch', round, batch, batches }),
+          onEpochEnd: async (logs) => {
+            state.epochInRound += 1;
+            await options.onEvent?.({ type: 'epoch', round, logs });
+            await checkpoint();
+          },
+        });
+      }
+      const record = state.records[state.records.length - 1];
+      if (record) record.trainMs += performance.now() - started;
+      state.round += 1;
+      state.phase = state.round >= none.rounds ? 'done' : 'detect';
+      state.epochInRound = 0;
+      await checkpoint();
+    }
+  } finally {
+    optimizer?.dispose();
+  }
+  state.phase = 'done';
+  return state;
+}
+
+async function detectRound(
+  model: tfl.LayersModel,
+  dataset: ImageDataset,
+  kept: Int32Array,
+  none: ResolvedNoneOptions,
+  options: RunNoneOptions,
+  state: NoneState,
+): Promise<{
+  entry: Omit<NoneRoundRecord, 'removedTotal' | 'precision' | 'recall'>;
+  flaggedIndices: Int32Array;
+}> {
+  const round = state.round;
+  const probeStarted = performance.now();
+  const probe = createActivationProbe(model, { neurons: options.neurons });
+  const [, h, w, c] = dataset.shape;
+  const size = h * w * c;
+  const images = new (dataset.images.constructor as Float32ArrayConstructor)(kept.length * size);
+  kept.forEach((index, row) =>
+    images.set(dataset.images.subarray(index * size, (index + 1) * size), row * size),
+  );
+  const collected = await probe.collect(
+    { images, shape: [kept.length, h, w, c] },
+    {
+      batchSize: none.probeBatchSize,
+      onProgress: (done, total) => options.onEvent?.({ type: 'probe', round, done, total }),
+    },
+  );
+  probe.dispose();
+  const probeMs = performance.now() - probeStarted;
+  const detectStarted = performance.now();
+  const detection = detectNone(collected, none);
+  const flaggedIndices = Int32Array.from(detection.flagged, (row) => kept[row]!);
+  resetNeurons(model, options.neurons, detection.resetNeurons, {
+    mode: none.reset,
+    seed: epochSeed(options.seed, round, 7),
+  });
+  const detectMs = performance.now() - detectStarted;
+  const neuronsReset = Object.fromEntries(
+    Object.entries(detection.resetNeurons).map(([layer, channels]) => [layer, channels.length]),
+  );
+  return {
+    entry: {
+      round,
+      neuronsReset,
+      removed: flaggedIndices.length,
+      probeMs,
+      detectMs,
+      trainMs: 0,
+      details: detection.details,
+    },
+    flaggedIndices,
+  };
+}

@@ -1,0 +1,63 @@
+import type { ExperimentReport } from './run-experiment';
+
+const percent = (value: number | null | undefined, digits = 2) =>
+  value === null || value === undefined || Number.isNaN(value)
+    ? '-'
+    : `${(value * 100).toFixed(digits)}%`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** A human-readable Markdown summary of an experiment report. */
+export function formatReportMarkdown(report: ExperimentReport): string {
+  const { config, undefended, defended } = report;
+  const lines: string[] = [];
+  lines.push('# NONE experiment report', '');
+  lines.push(
+    `- seed: ${report.seed}, backend: ${report.backend}, config hash: \`${report.configHash}\``,
+  );
+  lines.push(
+    `- dataset: ${config.dataset.type}, ${report.dataset.train} training / ${report.dataset.test} test samples, ` +
+      `${report.dataset.shape.join('x')}, ${report.dataset.numClasses} classes`,
+  );
+  lines.push(
+    `- model: ${config.model.architecture} (width ${config.model.width ?? 1}, ${config.model.activation ?? 'relu'}), ` +
+      `${config.training.epochs} epochs, batch ${config.training.batchSize}, ${config.training.optimizer.type}`,
+  );
+  if (report.attack) {
+    const m = report.attack.manifest;
+    lines.push(
+      `- attack: ${m.attack.type} (${m.attack.labelMode}${m.attack.labelMode === 'all-to-one' ? `, target ${m.attack.target}` : ''}), ` +
+        `rate ${config.attack?.rate}, ${m.counts.poisoned} poisoned samples, images sha256 \`${m.sha256.images.slice(0, 16)}…\``,
+    );
+  } else {
+    lines.push('- attack: none (clean data)');
+  }
+  lines.push('', '| model | BA | ASR | train time | overhead |', '|---|---|---|---|---|');
+  lines.push(
+    `| undefended | ${percent(undefended.ba)} | ${percent(undefended.asr)} | ${seconds(undefended.trainMs)} | 1.00x |`,
+  );
+  if (defended) {
+    lines.push(
+      `| NONE (${defended.variant}${defended.retrained ? ', retrained' : ''}) | ${percent(defended.ba)} | ${percent(defended.asr)} | ` +
+        `${seconds(defended.trainMs)} | ${defended.overhead.toFixed(2)}x |`,
+    );
+    lines.push(
+      '',
+      '## NONE rounds',
+      '',
+      '| round | neurons reset | removed | removed so far | precision | recall | probe | detect | train |',
+    );
+    lines.push('|---|---|---|---|---|---|---|---|---|');
+    for (const round of defended.rounds) {
+      const reset = Object.entries(round.neuronsReset)
+        .filter(([, count]) => count > 0)
+        .map(([layer, count]) => `${layer}: ${count}`)
+        .join(', ');
+      lines.push(
+        `| ${round.round} | ${reset || '-'} | ${round.removed} | ${round.removedTotal} | ${percent(round.precision)} | ` +
+          `${percent(round.recall)} | ${seconds(round.probeMs)} | ${seconds(round.detectMs)} | ${seconds(round.trainMs)} |`,
+      );
+    }
+  }
+  lines.push('');
+  return lines.join('\n');
+}

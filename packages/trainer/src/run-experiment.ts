@@ -1,0 +1,370 @@
+import { createHash } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { attackTestSet, type PoisonManifest, poisonDataset } from '@none/attacks';
+import { type DatasetSplit, type ImageDataset, loadDataset } from '@none/data';
+import { type BuiltModel, buildModel, saveModel } from '@none/models';
+import * as tf from '@tensorflow/tfjs-core';
+import { argmaxRows, predictLogits } from './_batches';
+import { readCheckpoint, readModelWeights, writeCheckpoint, writeModelWeights } from './checkpoint';
+import type { ExperimentOptions } from './experiment-options';
+import { accuracy, detectionQuality } from './metrics';
+import {
+  type NoneEvent,
+  type NoneRoundRecord,
+  type NoneState,
+  resolveNoneOptions,
+  runNone,
+} from './none/run-none';
+import { createOptimizer, type OptimizerState } from './optimizer';
+import { formatReportMarkdown } from './report-markdown';
+import { type EpochLogs, trainEpochs } from './train-epochs';
+
+/** BA/ASR and time of one trained model. */
+export interface ModelResult {
+  /** Clean test accuracy. */
+  ba: number;
+  /** Attack success rate on the triggered test set (null without an attack). */
+  asr: number | null;
+  /** Wall time of training (and, for NONE, probing, detection and fine-tuning), ms. */
+  trainMs: number;
+  epochs: number;
+}
+
+export interface DefendedResult extends ModelResult {
+  defense: 'NONE';
+  variant: string;
+  rounds: NoneRoundRecord[];
+  /** Training samples removed over all rounds. */
+  removed: number;
+  precision: number | null;
+  recall: number | null;
+  retrained: boolean;
+  /** Defended wall time / undefended wall time. */
+  overhead: number;
+}
+
+export interface ExperimentReport {
+  format: 1;
+  seed: number;
+  backend: string;
+  config: ExperimentOptions;
+  configHash: string;
+  dataset: { train: number; test: number; shape: number[]; numClasses: number };
+  attack: { manifest: PoisonManifest; asrTestSamples: number } | null;
+  undefended: ModelResult;
+  defended: DefendedResult | null;
+  /** Indices (into the training set) of the samples NONE removed. */
+  removedIndices: number[];
+}
+
+export type ExperimentEvent =
+  | { type: 'stage'; stage: Stage; epochs: number }
+  | { type: 'epoch'; stage: Stage; logs: EpochLogs; epochs: number }
+  | { type: 'batch'; stage: Stage; batch: number; batches: number }
+  | { type: 'evaluated'; stage: Stage; result: ModelResult }
+  | { type: 'none'; event: NoneEvent }
+  | { type: 'resumed'; stage: Stage; epoch: number };
+
+export type Stage = 'undefended' | 'warmup' | 'none' | 'retrain';
+
+export interface RunExperimentOptions {
+  /** Where checkpoints and artifacts go; without it nothing is written. */
+  outDir?: string;
+  /** Continue from the checkpoint in `outDir` (the config must be the same). */
+  resume?: boolean;
+  onEvent?: (event: ExperimentEvent) => void | Promise<void>;
+  /** Datasets already loaded (tests, benchmarks); otherwise `loadDataset(options.dataset)`. */
+  data?: DatasetSplit;
+}
+
+interface RunState {
+  stage: Stage | 'done';
+  /** Epochs completed in the stage. */
+  epoch: number;
+  elapsedMs: number;
+  undefended?: ModelResult;
+  defendedMs?: number;
+  none?: NoneState;
+}
+
+/** Stable hash of a JSON value (keys sorted), to tie checkpoints and results to a config. */
+export function hashConfig(value: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v as object)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(value)))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/**
+ * dataset -> attack -> model -> defense -> metrics: trains an undefended model and, with
+ * `defense: 'NONE'`, a NONE-trained one from the same seed, and reports BA, ASR, times and
+ * what NONE did. With `outDir`, a checkpoint is written after every epoch and every NONE
+ * detection (atomically), and `resume: true` continues a killed run to the same result.
+ */
+export async function runExperiment(
+  options: ExperimentOptions,
+  run: RunExperimentOptions = {},
+): Promise<ExperimentReport> {
+  const configHash = hashConfig(options);
+  const { train, test } = run.data ?? (await loadDataset(options.dataset));
+  const poisoned = options.attack
+    ? poisonDataset(train, options.attack.config, { rate: options.attack.rate, seed: options.seed })
+    : undefined;
+  const trainSet: ImageDataset = poisoned?.dataset ?? train;
+  const asrSet = options.attack ? attackTestSet(test, options.attack.config).dataset : undefined;
+  const batch = options.evaluationBatchSize ?? 512;
+  const none = resolveNoneOptions(options.none);
+  const totalEpochs = options.training.epochs;
+  const fineTuneEpochs = none.rounds * none.epochsPerRound;
+  const warmupEpochs = totalEpochs - fineTuneEpochs;
+  if (options.defense === 'NONE' && warmupEpochs < 1) {
+    throw new RangeError(
+      `runExperiment: training.epochs (${totalEpochs}) must exceed none.rounds x none.epochsPerRound (${fineTuneEpochs})`,
+    );
+  }
+  const checkpointDir = run.outDir ? join(run.outDir, 'checkpoint') : undefined;
+  let state: RunState = { stage: 'undefended', epoch: 0, elapsedMs: 0 };
+  let restored: Awaited<ReturnType<typeof readCheckpoint<RunState & { configHash: string }>>>;
+  if (run.resume && checkpointDir) {
+    restored = await readCheckpoint<RunState & { configHash: string }>(checkpointDir);
+    if (restored && restored.state.configHash !== configHash) {
+      throw new RangeError(
+        `runExperiment: the checkpoint in ${checkpointDir} was made with another config (hash ${restored.state.configHash}, this config ${configHash}); use another --out folder`,
+      );
+    }
+    if (restored) {
+      state = restored.state;
+      await run.onEvent?.({ type: 'resumed', stage: state.stage as Stage, epoch: state.epoch });
+    }
+  }
+  const evaluate = async (
+    built: BuiltModel,
+    stage: Stage,
+    trainMs: number,
+    epochs: number,
+  ): Promise<ModelResult> => {
+    const ba = accuracy(
+      argmaxRows(await predictLogits(built.model, test, batch), test.numClasses),
+      test.labels,
+    );
+    const asr = asrSet
+      ? accuracy(
+          argmaxRows(await predictLogits(built.model, asrSet, batch), test.numClasses),
+          asrSet.labels,
+        )
+      : null;
+    const result = { ba, asr, trainMs, epochs };
+    await run.onEvent?.({ type: 'evaluated', stage, result });
+    return result;
+  };
+  const build = (seedOffset: number) =>
+    buildModel({
+      ...options.model,
+      inputShape: trainSet.shape.slice(1),
+      numClasses: trainSet.numClasses,
+      seed: options.seed + seedOffset,
+    } as Parameters<typeof buildModel>[0]);
+  const save = async (built: BuiltModel, optimizer?: OptimizerState) => {
+    if (!checkpointDir) return;
+    await writeCheckpoint(checkpointDir, {
+      state: { ...state, configHash },
+      weights: readModelWeights(built.model),
+      ...(optimizer ? { optimizer } : {}),
+    });
+  };
+
+  /** Plain training of `epochs` epochs in `stage`, resumable per epoch. */
+  const trainStage = async (
+    built: BuiltModel,
+    stage: Stage,
+    epochs: number,
+    indices?: Int32Array,
+  ): Promise<void> => {
+    const variables = built.model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const optimizer = createOptimizer(variables, options.training.optimizer);
+    if (restored && restored.state.stage === stage) {
+      writeModelWeights(built.model, restored.weights);
+      if (restored.optimizer) optimizer.setState(restored.optimizer);
+      restored = undefined;
+    }
+    await run.onEvent?.({ type: 'stage', stage, epochs });
+    try {
+      let started = performance.now();
+      await trainEpochs(built.model, trainSet, {
+        epochs: epochs - state.epoch,
+        startEpoch: state.epoch,
+        batchSize: options.training.batchSize,
+        optimizer,
+        schedule: options.training.schedule,
+        seed: options.seed + (stage === 'retrain' ? 1 : 0),
+        augment: options.training.augment,
+        indices,
+        onBatchEnd: (b, batches) => run.onEvent?.({ type: 'batch', stage, batch: b, batches }),
+        onEpochEnd: async (logs) => {
+          state.epoch += 1;
+          state.elapsedMs += performance.now() - started;
+          await run.onEvent?.({ type: 'epoch', stage, logs, epochs });
+          await save(built, optimizer.getState());
+          started = performance.now();
+        },
+      });
+    } finally {
+      optimizer.dispose();
+    }
+  };
+
+  // 1. Undefended.
+  if (state.stage === 'undefended') {
+    const built = build(0);
+    try {
+      await trainStage(built, 'undefended', totalEpochs);
+      state.undefended = await evaluate(built, 'undefended', state.elapsedMs, totalEpochs);
+      if (run.outDir) await saveModel(join(run.outDir, 'undefended-model'), built);
+    } finally {
+      built.model.dispose();
+    }
+    state = {
+      ...state,
+      stage: options.defense === 'NONE' ? 'warmup' : 'done',
+      epoch: 0,
+      elapsedMs: 0,
+    };
+  }
+
+  // 2. NONE: warm-up training, then the rounds.
+  let defended: DefendedResult | null = null;
+  let removedIndices: number[] = state.none?.removed ?? [];
+  if (options.defense === 'NONE' && state.stage !== 'done') {
+    const built = build(0);
+    try {
+      if (state.stage === 'warmup') {
+        await trainStage(built, 'warmup', warmupEpochs);
+        state = { ...state, stage: 'none', epoch: 0 };
+        await save(built);
+      }
+      if (state.stage === 'none') {
+        if (restored && restored.state.stage === 'none') {
+          writeModelWeights(built.model, restored.weights);
+          if (state.none && restored.optimizer) state.none.optimizer = restored.optimizer;
+          restored = undefined;
+        }
+        await run.onEvent?.({ type: 'stage', stage: 'none', epochs: fineTuneEpochs });
+        let started = performance.now();
+        const final = await runNone(built.model, trainSet, {
+          none,
+          neurons: built.metadata.neurons,
+          optimizer: options.training.optimizer,
+          batchSize: options.training.batchSize,
+          augment: options.training.augment,
+          seed: options.seed,
+          firstEpoch: warmupEpochs,
+          poisonedIndices: poisoned?.poisonedIndices,
+          ...(state.none ? { state: state.none } : {}),
+          onEvent: (event) => run.onEvent?.({ type: 'none', event }),
+          onCheckpoint: async (noneState) => {
+            state.none = structuredClone({ ...noneState, optimizer: undefined });
+            state.elapsedMs += performance.now() - started;
+            started = performance.now();
+            if (checkpointDir) {
+              await writeCheckpoint(checkpointDir, {
+                state: { ...state, configHash },
+                weights: readModelWeights(built.model),
+                ...(noneState.optimizer ? { optimizer: noneState.optimizer } : {}),
+              });
+            }
+          },
+        });
+        state.none = { ...final, optimizer: undefined };
+        state.elapsedMs += performance.now() - started;
+        removedIndices = final.removed;
+        state = {
+          ...state,
+          stage: options.none?.retrain ? 'retrain' : 'done',
+          epoch: 0,
+          defendedMs: state.elapsedMs,
+          elapsedMs: 0,
+        };
+        if (options.none?.retrain) await save(built);
+      }
+      let finalModel = built;
+      if (state.stage === 'retrain') {
+        const removed = new Set(state.none?.removed ?? []);
+        const kept = Int32Array.from({ length: trainSet.shape[0] }, (_, i) => i).filter(
+          (i) => !removed.has(i),
+        );
+        finalModel = build(1);
+        await trainStage(finalModel, 'retrain', totalEpochs, kept);
+        state.defendedMs = (state.defendedMs ?? 0) + state.elapsedMs;
+        state = { ...state, stage: 'done', epoch: 0, elapsedMs: 0 };
+      }
+      removedIndices = state.none?.removed ?? [];
+      const trainMs = state.defendedMs ?? 0;
+      const result = await evaluate(finalModel, 'none', trainMs, totalEpochs);
+      if (run.outDir) await saveModel(join(run.outDir, 'model'), finalModel);
+      if (finalModel !== built) finalModel.model.dispose();
+      const quality = detectionQuality(removedIndices, poisoned?.poisonedIndices);
+      defended = {
+        ...result,
+        defense: 'NONE',
+        variant: none.variant,
+        rounds: state.none?.records ?? [],
+        removed: removedIndices.length,
+        precision: quality.precision,
+        recall: quality.recall,
+        retrained: options.none?.retrain === true,
+        overhead: state.undefended ? trainMs / state.undefended.trainMs : Number.NaN,
+      };
+    } finally {
+      built.model.dispose();
+    }
+  }
+  const report: ExperimentReport = {
+    format: 1,
+    seed: options.seed,
+    backend: tf.getBackend(),
+    config: options,
+    configHash,
+    dataset: {
+      train: trainSet.shape[0],
+      test: test.shape[0],
+      shape: trainSet.shape.slice(1),
+      numClasses: trainSet.numClasses,
+    },
+    attack:
+      poisoned && asrSet ? { manifest: poisoned.manifest, asrTestSamples: asrSet.shape[0] } : null,
+    undefended: state.undefended!,
+    defended,
+    removedIndices,
+  };
+  if (run.outDir) await writeArtifacts(run.outDir, report, poisoned?.manifest);
+  return report;
+}
+
+async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  await writeFile(`${path}.tmp`, `${JSON.stringify(value, null, 2)}\n`);
+  await rename(`${path}.tmp`, path);
+}
+
+async function writeArtifacts(
+  outDir: string,
+  report: ExperimentReport,
+  manifest: PoisonManifest | undefined,
+): Promise<void> {
+  await mkdir(outDir, { recursive: true });
+  await writeJsonAtomic(join(outDir, 'report.json'), report);
+  await writeFile(`${join(outDir, 'report.md')}.tmp`, formatReportMarkdown(report));
+  await rename(`${join(outDir, 'report.md')}.tmp`, join(outDir, 'report.md'));
+  await writeJsonAtomic(join(outDir, 'removed.json'), report.removedIndices);
+  if (manifest) await writeJsonAtomic(join(outDir, 'poison-manifest.json'), manifest);
+}

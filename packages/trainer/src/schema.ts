@@ -1,0 +1,9 @@
+export {
+  type NoneConfig,
+  noneSchema,
+  optimizerSchema,
+  scheduleSchema,
+  TRAINING_DEFAULTS,
+  type TrainingConfig,
+  trainingSchema,
+} from './trainer.schema';

@@ -1,0 +1,181 @@
+import { augmentBatch, createRandom, type ImageDataset } from '@none/data';
+import { setDropoutStep } from '@none/models';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { gatherBatch } from './_batches';
+import { TrainerError } from './errors';
+import { freezeBatchNorm } from './freeze-batch-norm';
+import { type LearningRateSchedule, learningRateAt } from './learning-rate';
+import type { Optimizer } from './optimizer';
+
+/** Seeded training-time augmentation (random crop with zero padding, horizontal flip). */
+export interface AugmentOptions {
+  /** Zero padding of the random crop, in pixels (0: no crop). */
+  padding: number;
+  /** Random horizontal flips (off for digits and traffic signs). */
+  flip: boolean;
+}
+
+/** What one epoch reports. */
+export interface EpochLogs {
+  /** Global, 0-based epoch index. */
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  learningRate: number;
+  samples: number;
+  milliseconds: number;
+}
+
+export interface TrainEpochsOptions {
+  /** Epochs to run in this call. */
+  epochs: number;
+  /** Global index of the first epoch: seeds, schedules and dropout steps depend on it. @default 0 */
+  startEpoch?: number;
+  /** @default 128 */
+  batchSize?: number;
+  optimizer: Optimizer;
+  /** Rate before decay; the schedule scales it per global epoch. @default optimizer.learningRate */
+  baseLearningRate?: number;
+  schedule?: LearningRateSchedule;
+  /** Seed of the shuffling, augmentation and dropout of every epoch. */
+  seed: number;
+  augment?: AugmentOptions | false;
+  /** Run BatchNorm layers with their moving statistics (fine-tuning). @default false */
+  freezeBatchNorm?: boolean;
+  /** Training samples to use (indices into `dataset`); default all. */
+  indices?: Int32Array;
+  onBatchEnd?: (batch: number, batches: number, logs: { loss: number }) => void | Promise<void>;
+  onEpochEnd?: (logs: EpochLogs) => void | Promise<void>;
+}
+
+/** Mixes a seed with an epoch (and a stream) into a 32-bit seed. */
+export function epochSeed(seed: number, epoch: number, stream = 0): number {
+  let h =
+    Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) ^
+    Math.imul(epoch + 1, 0x85ebca6b) ^
+    Math.imul(stream + 1, 0xc2b2ae35);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  h ^= h >>> 12;
+  return h >>> 0;
+}
+
+/**
+ * Trains a LayersModel on an `ImageDataset` with softmax cross-entropy, for `epochs` epochs.
+ * Epoch e (global) visits the samples in the order `createRandom(epochSeed(seed, e))` and
+ * augments and drops out with seeds derived from `(seed, e, batch)`, so the result depends
+ * only on the weights, the optimizer state and e: a resumed run ends where an uninterrupted
+ * run ends.
+ */
+export async function trainEpochs(
+  model: tfl.LayersModel,
+  dataset: ImageDataset,
+  options: TrainEpochsOptions,
+): Promise<EpochLogs[]> {
+  const { epochs, startEpoch = 0, batchSize = 128, optimizer, seed, augment = false } = options;
+  const baseLearningRate = options.baseLearningRate ?? optimizer.learningRate;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new TrainerError(
+      'E_INVALID_ARGUMENT',
+      `trainEpochs: batchSize must be a positive integer, got ${batchSize}`,
+    );
+  }
+  const [n, h, w, c] = dataset.shape;
+  const expected = model.inputs[0]!.shape.slice(1);
+  if (expected.length !== 3 || expected[0] !== h || expected[1] !== w || expected[2] !== c) {
+    throw new TrainerError(
+      'E_SHAPE_MISMATCH',
+      `trainEpochs: dataset images are ${h}x${w}x${c}, the model expects [${expected.join(', ')}]`,
+    );
+  }
+  const pool = options.indices ?? Int32Array.from({ length: n }, (_, i) => i);
+  const numClasses = Number(model.outputs[0]!.shape[1]);
+  const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
+  const unfreeze = options.freezeBatchNorm ? freezeBatchNorm(model) : () => {};
+  const history: EpochLogs[] = [];
+  try {
+    for (let epoch = startEpoch; epoch < startEpoch + epochs; epoch++) {
+      const started = performance.now();
+      optimizer.learningRate = learningRateAt(baseLearningRate, epoch, options.schedule);
+      const order = createRandom(epochSeed(seed, epoch)).shuffle(pool.slice());
+      const batches = Math.ceil(order.length / batchSize);
+      let lossSum = 0;
+      let correct = 0;
+      for (let batch = 0; batch < batches; batch++) {
+        const start = batch * batchSize;
+        const end = Math.min(order.length, start + batchSize);
+        const size = end - start;
+        let { images, labels } = gatherBatch(dataset, order, start, end);
+        if (augment && (augment.padding > 0 || augment.flip)) {
+          images = augmentBatch(images, [size, h, w, c], {
+            padding: augment.padding,
+            flip: augment.flip,
+            seed: epochSeed(seed, epoch, batch + 1),
+          }) as Float32Array;
+        }
+        setDropoutStep(model, epoch * 1_000_003 + batch);
+        const [loss, hits] = trainStep(
+          model,
+          variables,
+          optimizer,
+          images,
+          [size, h, w, c],
+          labels,
+          numClasses,
+        );
+        if (!Number.isFinite(loss)) {
+          throw new TrainerError(
+            'E_DIVERGED',
+            `trainEpochs: the loss became ${loss} at epoch ${epoch}, batch ${batch}; lower the learning rate`,
+          );
+        }
+        lossSum += loss * size;
+        correct += hits;
+        await options.onBatchEnd?.(batch, batches, { loss });
+      }
+      const logs: EpochLogs = {
+        epoch,
+        loss: lossSum / order.length,
+        accuracy: correct / order.length,
+        learningRate: optimizer.learningRate,
+        samples: order.length,
+        milliseconds: performance.now() - started,
+      };
+      history.push(logs);
+      await options.onEpochEnd?.(logs);
+    }
+  } finally {
+    unfreeze();
+  }
+  return history;
+}
+
+/** One SGD step; returns the batch loss and the number of correct predictions. */
+function trainStep(
+  model: tfl.LayersModel,
+  variables: tf.Variable[],
+  optimizer: Optimizer,
+  images: Float32Array,
+  shape: [number, number, number, number],
+  labels: Int32Array,
+  numClasses: number,
+): [number, number] {
+  let logits: tf.Tensor | undefined;
+  const { x, y } = tf.tidy(() => ({
+    x: tf.tensor4d(images, shape),
+    y: tf.oneHot(tf.tensor1d(labels, 'int32'), numClasses),
+  }));
+  const { value, grads } = tf.variableGrads(() => {
+    const output = model.apply(x, { training: true }) as tf.Tensor;
+    logits = tf.keep(output);
+    return tf.losses.softmaxCrossEntropy(y, output) as tf.Scalar;
+  }, variables);
+  optimizer.applyGradients(variables.map((v) => grads[v.name]!));
+  const loss = value.dataSync()[0]!;
+  const predicted = tf.tidy(() => tf.argMax(logits!, 1).dataSync() as Int32Array);
+  let hits = 0;
+  for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) hits += 1;
+  tf.dispose([x, y, value, logits!, ...Object.values(grads)]);
+  return [loss, hits];
+}
