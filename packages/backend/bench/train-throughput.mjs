@@ -10,6 +10,7 @@ const BATCH = 128;
 /** The cpu backend needs minutes per step at batch 128 for NiN and ResNet: it runs one step at this batch. */
 const CPU_BATCH = 16;
 const self = fileURLToPath(import.meta.url);
+const dataParallel = fileURLToPath(new URL('./data-parallel.mjs', import.meta.url));
 const args = process.argv.slice(2);
 
 async function child(modelName, prefer, threads, seconds, maxSteps) {
@@ -67,6 +68,7 @@ if (args[0] === '--child') {
     ...(skipCpu ? [] : [['cpu', 'cpu', 1, 0, 1]]),
     ['wasm, 1 thread', 'wasm', 1, seconds, 1000],
     ['wasm, 2 threads', 'wasm', 2, seconds, 1000],
+    ['data-parallel, 2 x 1 thread (measurement)', 'data-parallel', 2, seconds, 1000],
   ];
   const { MODELS } = await import('./models.mjs');
   console.log(
@@ -80,15 +82,16 @@ if (args[0] === '--child') {
       row[label] =
         `${r.imagesPerSecond.toFixed(r.imagesPerSecond < 100 ? 1 : 0)} (${r.steps} steps, ${r.ms.toFixed(1)} ms/step)`;
       console.log(
-        `${modelName.padEnd(18)} ${label.padEnd(16)} ${r.imagesPerSecond.toFixed(1).padStart(8)} images/s   ${r.ms.toFixed(1)} ms/step  [${r.backend}]`,
+        `${modelName.padEnd(18)} ${label.padEnd(16)} ${r.imagesPerSecond.toFixed(1).padStart(8)} images/s   ` +
+          `batch ${r.batch ?? BATCH}, ${r.steps} steps, ${r.ms.toFixed(1)} ms/step  [${r.backend ?? r.mode}]`,
       );
     }
     rows.push(row);
   }
   if (!skipCpu)
     console.log(`\n(cpu: one step at batch ${CPU_BATCH}; the others at batch ${BATCH})`);
-  console.log('\n| model | ' + configs.map((c) => c[0]).join(' | ') + ' |');
-  console.log('|---|' + configs.map(() => '---:').join('|') + '|');
+  console.log(`\n| model | ${configs.map((c) => c[0]).join(' | ')} |`);
+  console.log(`|---|${configs.map(() => '---:').join('|')}|`);
   for (const row of rows)
     console.log(`| ${row.model} | ${configs.map((c) => row[c[0]]).join(' | ')} |`);
 }

@@ -48,7 +48,7 @@ const NODE_PACKAGE = '@tensorflow/tfjs-node';
 
 const INSTALL_HELP =
   `Install one of them next to @none/backend: \`npm i ${GPU_PACKAGE}@4.22.0\` ` +
-  '(Linux x86-64 only; needs an NVIDIA GPU with the CUDA 11.2 toolkit and cuDNN 8.1 libraries on the library path) ' +
+  '(Linux x86-64 only; needs an NVIDIA GPU with the CUDA 11.2 and cuDNN 8.1 libraries on the library path) ' +
   `or \`npm i ${NODE_PACKAGE}@4.22.0\` (native CPU). Their install scripts download libtensorflow, ` +
   'so they need network access to storage.googleapis.com at install time.';
 

@@ -134,7 +134,7 @@ function poolGrad(kind: 'max' | 'avg'): Func {
   const [b, oy, ox, r, q, ch, rStart, rEnd, qStart, qEnd, win, pos, t1, t2, rowB, pixB] = [
     17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
   ];
-  const [vy, vg, vFound, vx, vEq] = [33, 34, 35, 36, 37];
+  const [vy, vg, vFound, _vx, vEq] = [33, 34, 35, 36, 37];
   // win = byte offset of the window's (b, oy, ox) pixel in y/dy: ((b*oh + oy)*ow + ox)*c*4
   const perPosition =
     kind === 'max'
