@@ -46,14 +46,14 @@ async function child(modelName, prefer, threads, seconds, maxSteps) {
 }
 
 function run(modelName, prefer, threads, seconds, maxSteps) {
-  const out = execFileSync(
-    process.execPath,
-    [self, '--child', modelName, prefer, String(threads), String(seconds), String(maxSteps)],
-    {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const argv =
+    prefer === 'data-parallel'
+      ? [dataParallel, modelName, String(seconds)]
+      : [self, '--child', modelName, prefer, String(threads), String(seconds), String(maxSteps)];
+  const out = execFileSync(process.execPath, argv, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return JSON.parse(out.trim().split('\n').pop());
 }
 
