@@ -22,7 +22,10 @@ export interface InitBackendOptions {
    * Threads for the wasm backend's XNNPACK operators (convolutions, matMul). Above 1, the
    * multi-threaded wasm build is loaded in worker_threads; falls back to 1 thread where it
    * cannot start. Applies when the wasm backend starts; a running wasm backend is kept.
-   * @default the number of CPU cores (at most 8)
+   * Threads only help when cores are idle: on a machine busy with other processes one
+   * thread is faster.
+   * @default the number of CPU cores (at most 8); 1 under a test runner (`VITEST` or
+   *   `JEST_WORKER_ID` set), whose test files already run in parallel
    */
   threads?: number;
 }
@@ -104,7 +107,9 @@ async function initTensorflow(skipped: string[]): Promise<InitBackendResult | un
   return undefined;
 }
 
-function defaultThreads(): number {
+/** Default wasm threads: CPU cores (at most 8), or 1 under a test runner. */
+export function defaultThreads(): number {
+  if (process.env.VITEST !== undefined || process.env.JEST_WORKER_ID !== undefined) return 1;
   const cores =
     typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   return Math.max(1, Math.min(8, cores));

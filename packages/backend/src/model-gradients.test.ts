@@ -173,7 +173,8 @@ async function gradients(
 describe('whole-model gradients on wasm match cpu', () => {
   beforeAll(async () => {
     await initBackend({ prefer: 'cpu' });
-    await initBackend({ prefer: 'wasm' });
+    // Two threads: the multi-threaded build and the SIMD helper threads are under test.
+    await initBackend({ prefer: 'wasm', threads: 2 });
   });
 
   it.each(FAMILIES.map(([name, build, act]) => [`${name} (${act})`, build, act] as const))(

@@ -32,7 +32,21 @@ export const WASM_TRAINING_KERNELS = [
   'Tile',
 ] as const;
 
-const ours = new WeakSet<KernelFunc>();
+/**
+ * Kept on `globalThis`: tfjs's kernel registry is global, and a second copy of this module
+ * (another bundle, a test runner's fresh module graph) must recognise our kernels and reuse
+ * the original ones it replaced.
+ */
+interface RegistrationState {
+  ours: WeakSet<KernelFunc>;
+  originals: Map<string, KernelFunc | undefined>;
+}
+const STATE_KEY = Symbol.for('@none/backend.registration');
+const state: RegistrationState = ((globalThis as Record<symbol, unknown>)[STATE_KEY] as
+  | RegistrationState
+  | undefined) ?? { ours: new WeakSet(), originals: new Map() };
+(globalThis as Record<symbol, unknown>)[STATE_KEY] = state;
+const ours = state.ours;
 
 function makeConfigs(original: (name: string) => KernelFunc | undefined): KernelConfig[] {
   return [
@@ -83,15 +97,21 @@ export async function registerWasmTrainingKernels(): Promise<string[]> {
 
 /** Registration proper; the wasm backend package must already be loaded. */
 export function registerWasmTrainingKernelsSync(): void {
-  const original = (name: string): KernelFunc | undefined => getKernel(name, 'wasm')?.kernelFunc;
-  if (original('Conv2D') === undefined) {
+  const original = (name: string): KernelFunc | undefined => {
+    if (!state.originals.has(name)) {
+      const current = getKernel(name, 'wasm')?.kernelFunc;
+      state.originals.set(name, current !== undefined && ours.has(current) ? undefined : current);
+    }
+    return state.originals.get(name);
+  };
+  if (getKernel('Conv2D', 'wasm') === undefined) {
     throw new BackendError({
       code: 'E_BACKEND_UNAVAILABLE',
       message:
         '@none/backend: the wasm backend kernels are not registered; import @tensorflow/tfjs-backend-wasm first',
     });
   }
-  const current = original('Conv2DBackpropFilter');
+  const current = getKernel('Conv2DBackpropFilter', 'wasm')?.kernelFunc;
   if (current !== undefined && ours.has(current)) return;
   for (const config of makeConfigs(original)) {
     const replaced = getKernel(config.kernelName, 'wasm');

@@ -30,6 +30,10 @@ const FUNCTIONS: (keyof SimdKernels)[] = [
 const CONTROL_BYTES = 64 * 1024;
 const MAX_ARGS = (CONTROL_BYTES - 64) / 8;
 
+// Control words: [0] posted sequence number, [1] last sequence finished by the helper,
+// [2] task count, [3] error flag, [4] claim: −seq while unclaimed, seq once the helper
+// took it, 0 once this thread took it back (work stealing when the helper is late, e.g.
+// because another process is using its core).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { memory, bytes, control, functions } = workerData;
@@ -41,22 +45,24 @@ for (;;) {
   Atomics.wait(ctl, 0, seen);
   seen = Atomics.load(ctl, 0);
   if (seen < 0) break;
-  let p = 0;
-  const count = ctl[2];
-  try {
-    for (let t = 0; t < count; t++) {
-      const fn = functions[args[p++]];
-      const argc = args[p++];
-      const a = new Array(argc);
-      for (let i = 0; i < argc; i++) a[i] = args[p++];
-      kernels[fn](...a);
+  if (Atomics.compareExchange(ctl, 4, -seen, seen) === -seen) {
+    let p = 0;
+    const count = ctl[2];
+    try {
+      for (let t = 0; t < count; t++) {
+        const fn = functions[args[p++]];
+        const argc = args[p++];
+        const a = new Array(argc);
+        for (let i = 0; i < argc; i++) a[i] = args[p++];
+        kernels[fn](...a);
+      }
+      ctl[3] = 0;
+    } catch (error) {
+      ctl[3] = 1;
     }
-    ctl[3] = 0;
-  } catch (error) {
-    ctl[3] = 1;
+    Atomics.store(ctl, 1, seen);
+    Atomics.notify(ctl, 1);
   }
-  Atomics.store(ctl, 1, seen);
-  Atomics.notify(ctl, 1);
 }
 parentPort.close();
 `;
@@ -103,8 +109,8 @@ export class SimdPool {
    * for missing helpers run here.
    */
   run(shares: SimdTask[][]): void {
-    const active: Helper[] = [];
-    this.seq++;
+    const active: [Helper, SimdTask[]][] = [];
+    this.seq = this.seq >= 1_000_000_000 ? 1 : this.seq + 1;
     for (let k = 1; k < shares.length; k++) {
       const tasks = shares[k] as SimdTask[];
       const helper = this.helpers[k - 1];
@@ -122,12 +128,18 @@ export class SimdPool {
         for (const a of t.args) helper.args[p++] = a;
       }
       helper.ctl[2] = tasks.length;
+      Atomics.store(helper.ctl, 4, -this.seq);
       Atomics.store(helper.ctl, 0, this.seq);
       Atomics.notify(helper.ctl, 0);
-      active.push(helper);
+      active.push([helper, tasks]);
     }
     this.runHere(shares[0] ?? []);
-    for (const helper of active) {
+    for (const [helper, tasks] of active) {
+      // Not started yet: take the share back and run it here.
+      if (Atomics.compareExchange(helper.ctl, 4, -this.seq, 0) === -this.seq) {
+        this.runHere(tasks);
+        continue;
+      }
       let done = Atomics.load(helper.ctl, 1);
       const deadline = Date.now() + 60_000;
       while (done !== this.seq) {

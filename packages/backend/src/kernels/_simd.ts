@@ -763,7 +763,13 @@ export interface SimdKernels {
   avg_pool_grad(...args: number[]): void;
 }
 
-const instances = new WeakMap<WasmMemory, SimdKernels | null>();
+// On globalThis: one instance per wasm heap, shared by every copy of this module.
+const INSTANCES_KEY = Symbol.for('@none/backend.simd-instances');
+const instances: WeakMap<WasmMemory, SimdKernels | null> =
+  ((globalThis as Record<symbol, unknown>)[INSTANCES_KEY] as
+    | WeakMap<WasmMemory, SimdKernels | null>
+    | undefined) ?? new WeakMap();
+(globalThis as Record<symbol, unknown>)[INSTANCES_KEY] = instances;
 
 /** The kernels bound to `memory`, or `null` where WebAssembly SIMD is unavailable. */
 export function simdKernels(memory: WasmMemory | undefined): SimdKernels | null {

@@ -91,7 +91,13 @@ export function simd(backend: WasmBackend): SimdKernels | null {
   return simdKernels(backend.wasm.wasmMemory ?? backend.wasm.asm?.memory);
 }
 
-const pools = new WeakMap<WasmMemory, SimdPool | null>();
+// On globalThis: one pool (and its helper threads) per wasm heap, shared by every copy of this module.
+const POOLS_KEY = Symbol.for('@none/backend.simd-pools');
+const pools: WeakMap<WasmMemory, SimdPool | null> =
+  ((globalThis as Record<symbol, unknown>)[POOLS_KEY] as
+    | WeakMap<WasmMemory, SimdPool | null>
+    | undefined) ?? new WeakMap();
+(globalThis as Record<symbol, unknown>)[POOLS_KEY] = pools;
 
 /**
  * Our SIMD kernels with as many threads as the backend's XNNPACK threadpool (helper threads

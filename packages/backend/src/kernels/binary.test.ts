@@ -42,7 +42,8 @@ const OPS = [
 describe('Add, Sub and Multiply on wasm', () => {
   beforeAll(async () => {
     await initBackend({ prefer: 'cpu' });
-    await initBackend({ prefer: 'wasm' });
+    // Two threads: the multi-threaded build and the SIMD helper threads are under test.
+    await initBackend({ prefer: 'wasm', threads: 2 });
   });
 
   for (const [name, binary] of OPS) {

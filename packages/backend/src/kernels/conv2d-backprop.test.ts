@@ -87,7 +87,8 @@ const CONV_BOUND = 1e-5;
 describe('convolution gradient kernels on wasm', () => {
   beforeAll(async () => {
     await initBackend({ prefer: 'cpu' });
-    await initBackend({ prefer: 'wasm' });
+    // Two threads: the multi-threaded build and the SIMD helper threads are under test.
+    await initBackend({ prefer: 'wasm', threads: 2 });
   });
 
   it.each(CASES.map((k) => [label(k), k] as const))(

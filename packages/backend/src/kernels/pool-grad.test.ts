@@ -50,7 +50,8 @@ const POOL_BOUND = 1e-6;
 describe('pooling gradient kernels on wasm', () => {
   beforeAll(async () => {
     await initBackend({ prefer: 'cpu' });
-    await initBackend({ prefer: 'wasm' });
+    // Two threads: the multi-threaded build and the SIMD helper threads are under test.
+    await initBackend({ prefer: 'wasm', threads: 2 });
   });
 
   for (const kind of ['max', 'avg'] as const) {

@@ -21,7 +21,8 @@ const REDUCE_BOUND = 1e-6;
 describe('Sum and Mean on wasm', () => {
   beforeAll(async () => {
     await initBackend({ prefer: 'cpu' });
-    await initBackend({ prefer: 'wasm' });
+    // Two threads: the multi-threaded build and the SIMD helper threads are under test.
+    await initBackend({ prefer: 'wasm', threads: 2 });
   });
 
   for (const op of ['sum', 'mean'] as const) {

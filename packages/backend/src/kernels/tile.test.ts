@@ -34,7 +34,8 @@ const CASES: [number[], number[]][] = [
 describe('Tile on wasm', () => {
   beforeAll(async () => {
     await initBackend({ prefer: 'cpu' });
-    await initBackend({ prefer: 'wasm' });
+    // Two threads: the multi-threaded build and the SIMD helper threads are under test.
+    await initBackend({ prefer: 'wasm', threads: 2 });
   });
 
   it.each(CASES.map((k) => [JSON.stringify(k), k] as const))(

@@ -1,0 +1,22 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultThreads } from './init-backend';
+
+describe('defaultThreads', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env.VITEST = saved.VITEST;
+    if (saved.JEST_WORKER_ID === undefined) delete process.env.JEST_WORKER_ID;
+  });
+
+  it('is 1 under a test runner, whose files already run in parallel', () => {
+    expect(process.env.VITEST).toBeDefined();
+    expect(defaultThreads()).toBe(1);
+  });
+
+  it('is the number of cores (at most 8) otherwise', () => {
+    delete process.env.VITEST;
+    const threads = defaultThreads();
+    expect(threads).toBeGreaterThanOrEqual(1);
+    expect(threads).toBeLessThanOrEqual(8);
+  });
+});
