@@ -6,7 +6,7 @@ import './_test-utils';
 
 describe('profileKernels', () => {
   beforeAll(async () => {
-    await initBackend({ prefer: 'wasm', threads: 1 });
+    await initBackend({ prefer: 'wasm', threads: 2 });
   });
 
   it('lists the kernels of a training step, marking ours', async () => {
