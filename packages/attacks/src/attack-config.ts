@@ -30,7 +30,7 @@ import {
   WATERMARK_DEFAULTS,
   type WatermarkTriggerOptions,
 } from './triggers/watermark';
-import type { ImageArray, ImageBatch, ImageSize } from './types';
+import type { ImageBatch, ImageSize, TriggeredBatch } from './types';
 
 /**
  * How poisoned samples are relabelled (§8.6): `'all-to-one'` relabels every poisoned
@@ -273,16 +273,16 @@ export function compileAttack(
  * const out = applyAttack({ images, shape: [n, 28, 28, 1] }, { type: 'sig' });
  * ```
  */
-export function applyAttack<T extends ImageArray>(
-  batch: ImageBatch<T>,
+export function applyAttack<B extends ImageBatch>(
+  batch: B,
   attack: AttackConfig,
   { seed = 0 }: { seed?: number } = {},
-): ImageBatch<T> {
+): TriggeredBatch<B> {
   const fn = 'applyAttack';
   assertSeed(fn, 'seed', seed);
   const dims = batchDims(fn, batch);
   const compiled = compileAttack(fn, resolveAttackConfig(attack), dims);
   return mapBatch(batch, dims, compiled.trigger, (index) =>
     streamRandom(seed, STREAM_SAMPLE, index),
-  ) as ImageBatch<T>;
+  ) as TriggeredBatch<B>;
 }

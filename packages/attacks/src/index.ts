@@ -112,4 +112,5 @@ export type {
   ImageShape,
   ImageSize,
   SingleImageShape,
+  TriggeredBatch,
 } from './types';

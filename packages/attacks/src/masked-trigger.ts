@@ -1,7 +1,7 @@
 import { mapBatch } from './_image';
 import { batchDims, invalid } from './_validate';
 import { AttackError } from './errors';
-import type { ImageArray, ImageBatch, ImageSize } from './types';
+import type { ImageBatch, ImageSize, TriggeredBatch } from './types';
 
 /**
  * A trigger in the form of the paper's Eq. 1, `x' = (1 - m) ⊙ x + m ⊙ t`.
@@ -60,14 +60,14 @@ export function checkMaskedTrigger(fn: string, trigger: MaskedTrigger, size: Ima
  * ```
  * @throws {AttackError} `E_SHAPE_MISMATCH` when the trigger and the images differ in size.
  */
-export function applyMaskedTrigger<T extends ImageArray>(
-  batch: ImageBatch<T>,
+export function applyMaskedTrigger<B extends ImageBatch>(
+  batch: B,
   trigger: MaskedTrigger,
-): ImageBatch<T> {
+): TriggeredBatch<B> {
   const fn = 'applyMaskedTrigger';
   const dims = batchDims(fn, batch);
   checkMaskedTrigger(fn, trigger, dims);
   return mapBatch(batch, dims, (input, output) =>
     stampMasked(input, output, trigger),
-  ) as ImageBatch<T>;
+  ) as TriggeredBatch<B>;
 }

@@ -44,3 +44,9 @@ export interface ImageSize {
   width: number;
   channels: number;
 }
+
+/** What a trigger returns for the batch `B`: new arrays of the same pixel type and shape. */
+export interface TriggeredBatch<B extends ImageBatch = ImageBatch> {
+  images: B['images'];
+  shape: B['shape'];
+}

@@ -2,7 +2,7 @@ import { mapBatch } from '../_image';
 import { batchDims } from '../_validate';
 import { type MaskedTrigger, stampMasked } from '../masked-trigger';
 import { resolvePosition, type TriggerColor, type TriggerPosition } from '../trigger-geometry';
-import type { ImageArray, ImageBatch, ImageSize } from '../types';
+import type { ImageBatch, ImageSize, TriggeredBatch } from '../types';
 import { checkImageSize, type PatchPattern, patchTrigger, patchValues } from './_patch';
 
 /**
@@ -70,11 +70,11 @@ export function createBadNetsTrigger(
  * out.images[27 * 28 + 27]; // 255
  * ```
  */
-export function applyBadNets<T extends ImageArray>(
-  batch: ImageBatch<T>,
+export function applyBadNets<B extends ImageBatch>(
+  batch: B,
   options: BadNetsTriggerOptions = {},
-): ImageBatch<T> {
+): TriggeredBatch<B> {
   const dims = batchDims('applyBadNets', batch);
   const trigger = createBadNetsTrigger(dims, options);
-  return mapBatch(batch, dims, (i, o) => stampMasked(i, o, trigger)) as ImageBatch<T>;
+  return mapBatch(batch, dims, (i, o) => stampMasked(i, o, trigger)) as TriggeredBatch<B>;
 }

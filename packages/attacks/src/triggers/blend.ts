@@ -3,7 +3,7 @@ import { STREAM_PATTERN, streamRandom } from '../_random';
 import { assertNumber, assertSeed, batchDims } from '../_validate';
 import { type MaskedTrigger, stampMasked } from '../masked-trigger';
 import { resizeTriggerImage, type TriggerImage } from '../trigger-geometry';
-import type { ImageArray, ImageBatch, ImageSize } from '../types';
+import type { ImageBatch, ImageSize, TriggeredBatch } from '../types';
 import { checkImageSize } from './_patch';
 
 /** Options of the Blend trigger (Chen et al.): the whole image blended with a key pattern. */
@@ -72,11 +72,11 @@ export function createBlendTrigger(
  * const out = applyBlend({ images, shape: [n, 28, 28, 1] }, { alpha: 0.2, patternSeed: 7 });
  * ```
  */
-export function applyBlend<T extends ImageArray>(
-  batch: ImageBatch<T>,
+export function applyBlend<B extends ImageBatch>(
+  batch: B,
   options: BlendTriggerOptions = {},
-): ImageBatch<T> {
+): TriggeredBatch<B> {
   const dims = batchDims('applyBlend', batch);
   const trigger = createBlendTrigger(dims, options);
-  return mapBatch(batch, dims, (i, o) => stampMasked(i, o, trigger)) as ImageBatch<T>;
+  return mapBatch(batch, dims, (i, o) => stampMasked(i, o, trigger)) as TriggeredBatch<B>;
 }

@@ -3,7 +3,7 @@ import { randomInt, STREAM_SAMPLE, streamRandom } from '../_random';
 import { assertSeed, batchDims, invalid } from '../_validate';
 import { type MaskedTrigger, stampMasked } from '../masked-trigger';
 import type { TriggerColor } from '../trigger-geometry';
-import type { ImageArray, ImageBatch, ImageSize } from '../types';
+import type { ImageBatch, ImageSize, TriggeredBatch } from '../types';
 import { checkImageSize, type PatchPattern, patchTrigger, patchValues } from './_patch';
 
 /**
@@ -91,11 +91,11 @@ export function createDynamicPatchTrigger(
  * const out = applyDynamicPatch({ images, shape: [n, 32, 32, 3] }, { size: 5 }, { seed: 3 });
  * ```
  */
-export function applyDynamicPatch<T extends ImageArray>(
-  batch: ImageBatch<T>,
+export function applyDynamicPatch<B extends ImageBatch>(
+  batch: B,
   options: DynamicPatchTriggerOptions = {},
   { seed = 0 }: { seed?: number } = {},
-): ImageBatch<T> {
+): TriggeredBatch<B> {
   const fn = 'applyDynamicPatch';
   assertSeed(fn, 'seed', seed);
   const dims = batchDims(fn, batch);
@@ -105,5 +105,5 @@ export function applyDynamicPatch<T extends ImageArray>(
     dims,
     (input, output, random) => stampMasked(input, output, factory(random)),
     (index) => streamRandom(seed, STREAM_SAMPLE, index),
-  ) as ImageBatch<T>;
+  ) as TriggeredBatch<B>;
 }

@@ -1,6 +1,6 @@
 import { mapBatch } from '../_image';
 import { assertOneOf, batchDims, invalid } from '../_validate';
-import type { ImageArray, ImageBatch, ImageSize } from '../types';
+import type { ImageBatch, ImageSize, TriggeredBatch } from '../types';
 import { checkImageSize } from './_patch';
 
 /** Names of the Instagram-style filters. */
@@ -215,12 +215,12 @@ export function filterTransform(fn: string, size: ImageSize, options: FilterTrig
  * @see Y. Liu, W.-C. Lee, G. Tao, S. Ma, Y. Aafer, X. Zhang, "ABS: Scanning Neural Networks
  * for Back-doors by Artificial Brain Stimulation", ACM CCS 2019.
  */
-export function applyFilter<T extends ImageArray>(
-  batch: ImageBatch<T>,
+export function applyFilter<B extends ImageBatch>(
+  batch: B,
   options: FilterTriggerOptions = {},
-): ImageBatch<T> {
+): TriggeredBatch<B> {
   const fn = 'applyFilter';
   const dims = batchDims(fn, batch);
   checkImageSize(fn, dims);
-  return mapBatch(batch, dims, filterTransform(fn, dims, options)) as ImageBatch<T>;
+  return mapBatch(batch, dims, filterTransform(fn, dims, options)) as TriggeredBatch<B>;
 }

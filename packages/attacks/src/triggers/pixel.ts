@@ -2,7 +2,7 @@ import { mapBatch } from '../_image';
 import { batchDims } from '../_validate';
 import { type MaskedTrigger, stampMasked } from '../masked-trigger';
 import { resolvePosition, type TriggerColor, type TriggerPosition } from '../trigger-geometry';
-import type { ImageArray, ImageBatch, ImageSize } from '../types';
+import type { ImageBatch, ImageSize, TriggeredBatch } from '../types';
 import { checkImageSize, patchTrigger, patchValues } from './_patch';
 
 /** Options of the single-pixel trigger (Fig. 3(a): one pixel in the bottom-right corner). */
@@ -58,11 +58,11 @@ export function createPixelTrigger(
  * out.images; // Float32Array [0, 0, 0, 1]
  * ```
  */
-export function applyPixelTrigger<T extends ImageArray>(
-  batch: ImageBatch<T>,
+export function applyPixelTrigger<B extends ImageBatch>(
+  batch: B,
   options: PixelTriggerOptions = {},
-): ImageBatch<T> {
+): TriggeredBatch<B> {
   const dims = batchDims('applyPixelTrigger', batch);
   const trigger = createPixelTrigger(dims, options);
-  return mapBatch(batch, dims, (i, o) => stampMasked(i, o, trigger)) as ImageBatch<T>;
+  return mapBatch(batch, dims, (i, o) => stampMasked(i, o, trigger)) as TriggeredBatch<B>;
 }

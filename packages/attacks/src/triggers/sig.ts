@@ -1,6 +1,6 @@
 import { mapBatch } from '../_image';
 import { assertNumber, batchDims, invalid } from '../_validate';
-import type { ImageArray, ImageBatch, ImageSize } from '../types';
+import type { ImageBatch, ImageSize, TriggeredBatch } from '../types';
 import { checkImageSize } from './_patch';
 
 /** Options of the SIG trigger (Barni et al.): a horizontal sinusoidal signal added to the image. */
@@ -89,11 +89,11 @@ export function sigTransform(fn: string, size: ImageSize, options: SigTriggerOpt
  * const out = applySig({ images, shape: [n, 28, 28, 1] }, { delta: 20 / 255, frequency: 6 });
  * ```
  */
-export function applySig<T extends ImageArray>(
-  batch: ImageBatch<T>,
+export function applySig<B extends ImageBatch>(
+  batch: B,
   options: SigTriggerOptions = {},
-): ImageBatch<T> {
+): TriggeredBatch<B> {
   const fn = 'applySig';
   const dims = batchDims(fn, batch);
-  return mapBatch(batch, dims, sigTransform(fn, dims, options)) as ImageBatch<T>;
+  return mapBatch(batch, dims, sigTransform(fn, dims, options)) as TriggeredBatch<B>;
 }

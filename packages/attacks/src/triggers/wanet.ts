@@ -1,7 +1,7 @@
 import { mapBatch } from '../_image';
 import { STREAM_NOISE_SAMPLE, STREAM_PATTERN, streamRandom } from '../_random';
 import { assertInteger, assertNumber, assertSeed, batchDims } from '../_validate';
-import type { ImageArray, ImageBatch, ImageSize } from '../types';
+import type { ImageBatch, ImageSize, TriggeredBatch } from '../types';
 
 /** Options of the WaNet warping trigger (Nguyen and Tran). */
 export interface WanetTriggerOptions {
@@ -228,11 +228,11 @@ export function wanetTransforms(fn: string, size: ImageSize, options: WanetTrigg
  * const out = applyWanet({ images, shape: [n, 32, 32, 3] }, { k: 4, strength: 0.5 });
  * ```
  */
-export function applyWanet<T extends ImageArray>(
-  batch: ImageBatch<T>,
+export function applyWanet<B extends ImageBatch>(
+  batch: B,
   options: WanetTriggerOptions = {},
   { noise = false, seed = 0 }: { noise?: boolean; seed?: number } = {},
-): ImageBatch<T> {
+): TriggeredBatch<B> {
   const fn = 'applyWanet';
   assertSeed(fn, 'seed', seed);
   const dims = batchDims(fn, batch);
@@ -243,5 +243,5 @@ export function applyWanet<T extends ImageArray>(
           streamRandom(seed, STREAM_NOISE_SAMPLE, index),
         )
       : mapBatch(batch, dims, transforms.warp)
-  ) as ImageBatch<T>;
+  ) as TriggeredBatch<B>;
 }

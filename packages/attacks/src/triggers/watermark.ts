@@ -8,7 +8,7 @@ import {
   type TriggerImage,
   type TriggerPosition,
 } from '../trigger-geometry';
-import type { ImageArray, ImageBatch, ImageSize } from '../types';
+import type { ImageBatch, ImageSize, TriggeredBatch } from '../types';
 import { checkImageSize } from './_patch';
 
 /**
@@ -134,11 +134,11 @@ export function createWatermarkTrigger(
  * const out = applyWatermark({ images, shape: [n, 32, 32, 3] }, { alpha: 0.4 });
  * ```
  */
-export function applyWatermark<T extends ImageArray>(
-  batch: ImageBatch<T>,
+export function applyWatermark<B extends ImageBatch>(
+  batch: B,
   options: WatermarkTriggerOptions = {},
-): ImageBatch<T> {
+): TriggeredBatch<B> {
   const dims = batchDims('applyWatermark', batch);
   const trigger = createWatermarkTrigger(dims, options);
-  return mapBatch(batch, dims, (i, o) => stampMasked(i, o, trigger)) as ImageBatch<T>;
+  return mapBatch(batch, dims, (i, o) => stampMasked(i, o, trigger)) as TriggeredBatch<B>;
 }
