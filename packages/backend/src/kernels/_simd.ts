@@ -496,10 +496,33 @@ function gemmAtb(): Func {
     ...op.sub,
     ...op.set(iRows),
     ...forLoop(i0, op.i32(0), iRows, op.i32(4), tile(4)),
+    // The last 1–3 rows: a 2-row tile, then a 1-row tile.
+    ...op.get(iRows),
+    ...op.set(i0),
     ...op.get(m),
-    ...op.set(mEnd),
-    ...forLoop(i0, op.get(iRows), mEnd, op.i32(1), tile(1)),
+    ...op.get(i0),
+    ...op.sub,
+    ...op.i32(2),
+    ...op.geS,
+    0x04,
+    0x40, // if
+    ...tile(2),
+    ...op.get(i0),
+    ...op.i32(2),
+    ...op.add,
+    ...op.set(i0),
+    ...op.end,
+    ...op.get(m),
+    ...op.get(i0),
+    ...op.sub,
+    ...op.i32(1),
+    ...op.geS,
+    0x04,
+    0x40, // if
+    ...tile(1),
+    ...op.end,
   ]);
+  void mEnd;
   void pa1;
   void pb1;
   return {

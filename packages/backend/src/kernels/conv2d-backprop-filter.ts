@@ -77,7 +77,7 @@ export function conv2dBackpropFilterSimd(
   const threads = pool.threads;
   const shares: SimdTask[][] = Array.from({ length: threads }, () => []);
   const splitChannels = ci >= 8 * threads;
-  let tapIndex = 0;
+  let callIndex = 0;
   const out = allocate(backend, [fh, fw, ci, co]);
   const xBase = heapOffset(backend, x);
   const dyBase = heapOffset(backend, dy);
@@ -87,51 +87,88 @@ export function conv2dBackpropFilterSimd(
   dwv.fill(0);
   const xv = n8 < co ? f32View(backend, x) : undefined;
   const dyv = n8 < co ? f32View(backend, dy) : undefined;
+
+  /**
+   * Queues `dW[r, q .. q+taps−1] += Σ x-pixelᵀ ⊗ dy-pixel` over output rows [y0, y1) and
+   * columns [x0, x1). With taps > 1 (single input channel only), the taps of one filter row
+   * are the "rows" of the product: consecutive x pixels.
+   */
+  const queue = (
+    r: number,
+    q: number,
+    taps: number,
+    y0: number,
+    y1: number,
+    x0: number,
+    x1: number,
+  ) => {
+    if (n8 === 0 || y1 <= y0 || x1 <= x0) return;
+    const xStart = ((y0 * sh + r - padTop) * w + (x0 * sw + q - padLeft)) * ci;
+    const dyStart = (y0 * ow + x0) * co;
+    const tap = (r * fw + q) * ci * co;
+    const m = taps > 1 ? taps : ci;
+    const ranges =
+      splitChannels && taps === 1 ? splitRange(ci, threads, 4) : [[0, m] as [number, number]];
+    ranges.forEach(([i0, i1], k) => {
+      if (i1 <= i0) return;
+      const share = splitChannels && taps === 1 ? k : callIndex % threads;
+      (shares[share] as SimdTask[]).push({
+        fn: 'gemm_atb',
+        args: [
+          xBase + (xStart + i0) * 4,
+          h * w * ci * 4,
+          sh * w * ci * 4,
+          sw * ci * 4,
+          dyBase + dyStart * 4,
+          oh * ow * co * 4,
+          ow * co * 4,
+          co * 4,
+          n,
+          y1 - y0,
+          x1 - x0,
+          i1 - i0,
+          n8,
+          outBase + (tap + i0 * co) * 4,
+          co * 4,
+        ],
+      });
+    });
+    callIndex++;
+  };
+
   for (let r = 0; r < fh; r++) {
     // Output rows y with 0 <= y·sh + r − padTop < h.
     const y0 = Math.max(0, Math.ceil((padTop - r) / sh));
     const y1 = Math.min(oh, Math.floor((h - 1 + padTop - r) / sh) + 1);
     if (y1 <= y0) continue;
+    const x0s: number[] = [];
+    const x1s: number[] = [];
     for (let q = 0; q < fw; q++) {
-      const x0 = Math.max(0, Math.ceil((padLeft - q) / sw));
-      const x1 = Math.min(ow, Math.floor((w - 1 + padLeft - q) / sw) + 1);
-      if (x1 <= x0) continue;
-      const tap = (r * fw + q) * ci * co;
-      const xStart = ((y0 * sh + r - padTop) * w + (x0 * sw + q - padLeft)) * ci;
-      const dyStart = (y0 * ow + x0) * co;
-      if (n8 > 0) {
-        const ranges = splitChannels ? splitRange(ci, threads, 4) : [[0, ci] as [number, number]];
-        ranges.forEach(([i0, i1], k) => {
-          if (i1 <= i0) return;
-          (shares[splitChannels ? k : tapIndex % threads] as SimdTask[]).push({
-            fn: 'gemm_atb',
-            args: [
-              xBase + (xStart + i0) * 4,
-              h * w * ci * 4,
-              sh * w * ci * 4,
-              sw * ci * 4,
-              dyBase + dyStart * 4,
-              oh * ow * co * 4,
-              ow * co * 4,
-              co * 4,
-              n,
-              y1 - y0,
-              x1 - x0,
-              i1 - i0,
-              n8,
-              outBase + (tap + i0 * co) * 4,
-              co * 4,
-            ],
-          });
-        });
-        tapIndex++;
+      x0s.push(Math.max(0, Math.ceil((padLeft - q) / sw)));
+      x1s.push(Math.min(ow, Math.floor((w - 1 + padLeft - q) / sw) + 1));
+    }
+    // One input channel: the whole filter row at once over the columns valid for every tap,
+    // then each tap over its remaining border columns.
+    const together = ci === 1 && fw > 1;
+    const innerStart = together ? Math.max(...x0s) : 0;
+    const innerEnd = together ? Math.min(...x1s) : 0;
+    if (together && innerEnd > innerStart) queue(r, 0, fw, y0, y1, innerStart, innerEnd);
+    for (let q = 0; q < fw; q++) {
+      const x0 = x0s[q] as number;
+      const x1 = x1s[q] as number;
+      if (together && innerEnd > innerStart) {
+        queue(r, q, 1, y0, y1, x0, Math.min(x1, innerStart));
+        queue(r, q, 1, y0, y1, Math.max(x0, innerEnd), x1);
+      } else {
+        queue(r, q, 1, y0, y1, x0, x1);
       }
-      if (xv !== undefined && dyv !== undefined) {
+      if (xv !== undefined && dyv !== undefined && x1 > x0) {
+        const tap = (r * fw + q) * ci * co;
         for (let b = 0; b < n; b++) {
           for (let y = y0; y < y1; y++) {
             for (let xo = x0; xo < x1; xo++) {
-              const xp = xStart + b * h * w * ci + (y - y0) * sh * w * ci + (xo - x0) * sw * ci;
-              const dp = dyStart + b * oh * ow * co + (y - y0) * ow * co + (xo - x0) * co;
+              const xp = ((b * h + y * sh + r - padTop) * w + xo * sw + q - padLeft) * ci;
+              const dp = ((b * oh + y) * ow + xo) * co;
               for (let i = 0; i < ci; i++) {
                 const xi = xv[xp + i] as number;
                 const row = tap + i * co;
