@@ -134,7 +134,7 @@ function poolGrad(kind: 'max' | 'avg'): Func {
   const [b, oy, ox, r, q, ch, rStart, rEnd, qStart, qEnd, win, pos, t1, t2, rowB, pixB] = [
     17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
   ];
-  const [vy, vg, vFound, _vx, vEq] = [33, 34, 35, 36, 37];
+  const [vy, vg, vFound, , vEq] = [33, 34, 35, 36, 37];
   // win = byte offset of the window's (b, oy, ox) pixel in y/dy: ((b*oh + oy)*ow + ox)*c*4
   const perPosition =
     kind === 'max'
@@ -378,7 +378,8 @@ function gemmAtb(): Func {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
   ];
   // i32 locals.
-  const [r0, i0, j0, pa1, pb1, pa, pb, pbEnd, r1, mEnd, aRow, bRow, pc, iRows] = [
+  // (locals 18, 19 and 24 are spare)
+  const [r0, i0, j0, , , pa, pb, pbEnd, r1, , aRow, bRow, pc, iRows] = [
     15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28,
   ];
   // v128 locals.
@@ -411,7 +412,6 @@ function gemmAtb(): Func {
           ...op.set(acc(k, l)),
         );
       }
-      void k;
     }
     inner.push(...op.get(pa), ...op.get(sa2), ...op.add, ...op.set(pa));
     // Rows r1 of the current image; within a row, r2 steps pb by sb2 until pbEnd.
@@ -522,9 +522,6 @@ function gemmAtb(): Func {
     ...tile(1),
     ...op.end,
   ]);
-  void mEnd;
-  void pa1;
-  void pb1;
   return {
     name: 'gemm_atb',
     params: new Array(15).fill(I32),

@@ -206,7 +206,6 @@ export function conv2dBackpropFilterImpl(
   // that no output reads), pad 0 and crop the extra output rows below.
   const padBottom = Math.max(0, fh + (oh - 1) * sh - h - padTop);
   const padRight = Math.max(0, fw + (ow - 1) * sw - w - padLeft);
-  const n = x.shape[0] as number;
 
   const xt = transposeF32(backend, x, [3, 1, 2, 0]); // [Ci, H, W, N]
   const dyt = transposeF32(backend, dy, [1, 2, 0, 3]); // [OH, OW, N, Co]
@@ -230,7 +229,6 @@ export function conv2dBackpropFilterImpl(
     }
   }
   release(backend, conv);
-  void n;
   return out;
 }
 

@@ -82,7 +82,7 @@ export function conv2dBackpropInputImpl(
   const phases = planPhases(info);
   if (phases === undefined) return undefined;
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outChannels: co } = info;
-  const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
+  const { filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
   const single = sh === 1 && sw === 1 && phases.length === 1;
@@ -128,7 +128,6 @@ export function conv2dBackpropInputImpl(
     }
     release(backend, part);
   }
-  void fh;
   return dx;
 }
 

@@ -60,7 +60,6 @@ export function makeTileConfig(fallback: KernelFunc | undefined): KernelConfig {
       const rep = reps[d] as number;
       if (rep === 1) continue;
       const chunk = (inShape[d] as number) * (outStrides[d] as number);
-      const prefixStride = d === 0 ? 0 : (outStrides[d - 1] as number);
       let prefixes = 1;
       for (let i = 0; i < d; i++) prefixes *= inShape[i] as number;
       for (let p = 0; p < prefixes; p++) {
@@ -72,7 +71,6 @@ export function makeTileConfig(fallback: KernelFunc | undefined): KernelConfig {
           base += (rest % dim) * (outStrides[i] as number);
           rest = Math.floor(rest / dim);
         }
-        void prefixStride;
         let filled = chunk;
         const total = chunk * rep;
         while (filled < total) {
