@@ -79,15 +79,26 @@ export function registerThreadedWasmBackend(threads: number): void {
     };
     let module: EmscriptenThreadedModule;
     try {
-      module = await factory({
-        locateFile: (file: string, prefix: string) =>
-          file.endsWith('.worker.js')
-            ? workerScript
-            : file.endsWith('.wasm')
-              ? wasmBinary
-              : prefix + file,
-        mainScriptUrlOrBlob: mainScript,
-      });
+      // A worker that never starts would leave setBackend pending forever: time out instead.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      module = await Promise.race([
+        factory({
+          locateFile: (file: string, prefix: string) =>
+            file.endsWith('.worker.js')
+              ? workerScript
+              : file.endsWith('.wasm')
+                ? wasmBinary
+                : prefix + file,
+          mainScriptUrlOrBlob: mainScript,
+        }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error('the multi-threaded wasm module did not start in 60 s')),
+            60_000,
+          );
+          timer.unref?.();
+        }),
+      ]).finally(() => clearTimeout(timer));
     } finally {
       os.cpus = realCpus;
     }

@@ -118,8 +118,14 @@ export function defaultThreads(): number {
 async function initWasm(skipped: string[], threads: number): Promise<InitBackendResult> {
   const trainingKernels = await registerWasmTrainingKernels();
   if (tf.findBackend('wasm') === null && threads > 1) {
-    registerThreadedWasmBackend(threads);
-    if (!(await tf.setBackend('wasm'))) {
+    let started = false;
+    try {
+      registerThreadedWasmBackend(threads);
+      started = await tf.setBackend('wasm');
+    } catch (error) {
+      skipped.push(`multi-threaded wasm failed: ${String(error)}`);
+    }
+    if (!started) {
       skipped.push(`multi-threaded wasm did not start (${threads} threads); using 1 thread`);
       restoreSingleThreadedWasmBackend();
     }
