@@ -35,6 +35,11 @@ export interface ExperimentOptions {
      * @default false
      */
     retrain?: boolean;
+    /**
+     * Epochs of plain training before the first detection.
+     * @default training.epochs - rounds * epochsPerRound (NONE then trains as many epochs as plain training)
+     */
+    warmupEpochs?: number;
   };
   /** Samples per evaluation/probe batch. @default 512 */
   evaluationBatchSize?: number;

@@ -127,10 +127,10 @@ export async function runExperiment(
   const none = resolveNoneOptions(options.none);
   const totalEpochs = options.training.epochs;
   const fineTuneEpochs = none.rounds * none.epochsPerRound;
-  const warmupEpochs = totalEpochs - fineTuneEpochs;
+  const warmupEpochs = options.none?.warmupEpochs ?? totalEpochs - fineTuneEpochs;
   if (options.defense === 'NONE' && warmupEpochs < 1) {
     throw new RangeError(
-      `runExperiment: training.epochs (${totalEpochs}) must exceed none.rounds x none.epochsPerRound (${fineTuneEpochs})`,
+      `runExperiment: NONE needs at least one warm-up epoch: training.epochs (${totalEpochs}) must exceed none.rounds x none.epochsPerRound (${fineTuneEpochs}), or set none.warmupEpochs`,
     );
   }
   const checkpointDir = run.outDir ? join(run.outDir, 'checkpoint') : undefined;
@@ -295,7 +295,6 @@ export async function runExperiment(
           defendedMs: state.elapsedMs,
           elapsedMs: 0,
         };
-        if (options.none?.retrain) await save(built);
       }
       let finalModel = built;
       if (state.stage === 'retrain') {
@@ -303,7 +302,10 @@ export async function runExperiment(
         const kept = Int32Array.from({ length: trainSet.shape[0] }, (_, i) => i).filter(
           (i) => !removed.has(i),
         );
+        // A fresh model (another initialisation seed) trained on the kept samples only; its
+        // initial weights are checkpointed so that a kill before its first epoch resumes here.
         finalModel = build(1);
+        if (state.epoch === 0 && !restored) await save(finalModel);
         await trainStage(finalModel, 'retrain', totalEpochs, kept);
         state.defendedMs = (state.defendedMs ?? 0) + state.elapsedMs;
         state = { ...state, stage: 'done', epoch: 0, elapsedMs: 0 };

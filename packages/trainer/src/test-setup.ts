@@ -1,5 +1,4 @@
-// Tiny numeric checks run on the pure-JS cpu backend; anything that trains uses @none/backend.
-import '@tensorflow/tfjs-backend-cpu';
-import * as tf from '@tensorflow/tfjs-core';
+// Tests that train use @none/backend's wasm path (the cpu backend would take minutes).
+import { initBackend } from '@none/backend';
 
-await tf.setBackend('cpu');
+await initBackend({ prefer: 'wasm' });

@@ -79,7 +79,12 @@ export const noneSchema = z.strictObject({
   agreement: z.number().min(0).max(1).default(NONE_DEFAULTS.agreement),
   probeBatchSize: z.number().int().positive().default(NONE_DEFAULTS.probeBatchSize),
   /** Re-initialise and retrain on the kept samples after the rounds ("purify and retrain"). */
-  retrain: z.boolean().default(false),
+  retrain: z.boolean().default(true),
+  /**
+   * Epochs before the first detection; 3 by default (the backdoor is learnt, and detectable,
+   * within the first epochs). Without retrain, set it to training.epochs - rounds x epochsPerRound.
+   */
+  warmupEpochs: z.number().int().positive().default(3),
 });
 
 export type TrainingConfig = z.output<typeof trainingSchema>;

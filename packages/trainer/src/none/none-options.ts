@@ -14,9 +14,9 @@ export type NoneVariant = 'paper' | 'confidence-gap' | 'consensus';
 export interface NoneOptions {
   /** @default 'consensus' */
   variant?: NoneVariant;
-  /** Detection rounds (each: probe, detect, remove, reset, train). @default 1 */
+  /** Detection rounds (each: probe, detect, remove, reset, train). @default 2 */
   rounds?: number;
-  /** Training epochs on the kept samples after each detection (the code's `epoch_num_2`). @default 2 */
+  /** Training epochs on the kept samples after each detection (the code's `epoch_num_2`). @default 1 */
   epochsPerRound?: number;
   /** Learning rate of those epochs (the code's `none_lr`; the paper uses 1e-3). @default 0.001 */
   fineTuneLearningRate?: number;
@@ -46,8 +46,8 @@ export interface NoneOptions {
 
 export const NONE_DEFAULTS = {
   variant: 'consensus',
-  rounds: 1,
-  epochsPerRound: 2,
+  rounds: 2,
+  epochsPerRound: 1,
   fineTuneLearningRate: 0.001,
   freezeBatchNorm: true,
   reset: 'reinit',
