@@ -42,11 +42,17 @@ interface RegistrationState {
   originals: Map<string, KernelFunc | undefined>;
 }
 const STATE_KEY = Symbol.for('@none/backend.registration');
-const state: RegistrationState = ((globalThis as Record<symbol, unknown>)[STATE_KEY] as
-  | RegistrationState
-  | undefined) ?? { ours: new WeakSet(), originals: new Map() };
-(globalThis as Record<symbol, unknown>)[STATE_KEY] = state;
-const ours = state.ours;
+
+/** The shared state, created on first use (nothing happens at import time). */
+function registrationState(): RegistrationState {
+  const global = globalThis as Record<symbol, RegistrationState | undefined>;
+  let state = global[STATE_KEY];
+  if (state === undefined) {
+    state = { ours: new WeakSet(), originals: new Map() };
+    global[STATE_KEY] = state;
+  }
+  return state;
+}
 
 function makeConfigs(original: (name: string) => KernelFunc | undefined): KernelConfig[] {
   return [
@@ -97,6 +103,8 @@ export async function registerWasmTrainingKernels(): Promise<string[]> {
 
 /** Registration proper; the wasm backend package must already be loaded. */
 export function registerWasmTrainingKernelsSync(): void {
+  const state = registrationState();
+  const ours = state.ours;
   const original = (name: string): KernelFunc | undefined => {
     if (!state.originals.has(name)) {
       const current = getKernel(name, 'wasm')?.kernelFunc;
@@ -126,5 +134,5 @@ export function registerWasmTrainingKernelsSync(): void {
 
 /** True when `kernelFunc` is one of ours. */
 export function isTrainingKernel(kernelFunc: KernelFunc | undefined): boolean {
-  return kernelFunc !== undefined && ours.has(kernelFunc);
+  return kernelFunc !== undefined && registrationState().ours.has(kernelFunc);
 }

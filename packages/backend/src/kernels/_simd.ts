@@ -783,18 +783,24 @@ export interface SimdKernels {
   avg_pool_grad(...args: number[]): void;
 }
 
-// On globalThis: one instance per wasm heap, shared by every copy of this module.
+// On globalThis, created on first use: one instance per wasm heap, shared by every copy of
+// this module.
 const INSTANCES_KEY = Symbol.for('@none/backend.simd-instances');
-const instances: WeakMap<WasmMemory, SimdKernels | null> =
-  ((globalThis as Record<symbol, unknown>)[INSTANCES_KEY] as
-    | WeakMap<WasmMemory, SimdKernels | null>
-    | undefined) ?? new WeakMap();
-(globalThis as Record<symbol, unknown>)[INSTANCES_KEY] = instances;
+
+function instances(): WeakMap<WasmMemory, SimdKernels | null> {
+  const global = globalThis as Record<symbol, WeakMap<WasmMemory, SimdKernels | null> | undefined>;
+  let map = global[INSTANCES_KEY];
+  if (map === undefined) {
+    map = new WeakMap();
+    global[INSTANCES_KEY] = map;
+  }
+  return map;
+}
 
 /** The kernels bound to `memory`, or `null` where WebAssembly SIMD is unavailable. */
 export function simdKernels(memory: WasmMemory | undefined): SimdKernels | null {
   if (memory === undefined) return null;
-  let kernels = instances.get(memory);
+  let kernels = instances().get(memory);
   if (kernels === undefined) {
     try {
       const shared =
@@ -805,7 +811,7 @@ export function simdKernels(memory: WasmMemory | undefined): SimdKernels | null 
     } catch {
       kernels = null;
     }
-    instances.set(memory, kernels);
+    instances().set(memory, kernels);
   }
   return kernels;
 }

@@ -91,13 +91,19 @@ export function simd(backend: WasmBackend): SimdKernels | null {
   return simdKernels(backend.wasm.wasmMemory ?? backend.wasm.asm?.memory);
 }
 
-// On globalThis: one pool (and its helper threads) per wasm heap, shared by every copy of this module.
+// On globalThis, created on first use: one pool (and its helper threads) per wasm heap,
+// shared by every copy of this module.
 const POOLS_KEY = Symbol.for('@none/backend.simd-pools');
-const pools: WeakMap<WasmMemory, SimdPool | null> =
-  ((globalThis as Record<symbol, unknown>)[POOLS_KEY] as
-    | WeakMap<WasmMemory, SimdPool | null>
-    | undefined) ?? new WeakMap();
-(globalThis as Record<symbol, unknown>)[POOLS_KEY] = pools;
+
+function pools(): WeakMap<WasmMemory, SimdPool | null> {
+  const global = globalThis as Record<symbol, WeakMap<WasmMemory, SimdPool | null> | undefined>;
+  let map = global[POOLS_KEY];
+  if (map === undefined) {
+    map = new WeakMap();
+    global[POOLS_KEY] = map;
+  }
+  return map;
+}
 
 /**
  * Our SIMD kernels with as many threads as the backend's XNNPACK threadpool (helper threads
@@ -106,12 +112,12 @@ const pools: WeakMap<WasmMemory, SimdPool | null> =
 export function simdPool(backend: WasmBackend): SimdPool | null {
   const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
   if (memory === undefined) return null;
-  let pool = pools.get(memory);
+  let pool = pools().get(memory);
   if (pool === undefined) {
     const kernels = simdKernels(memory);
     const threads = Math.max(1, backend.wasm.tfjs?.getThreadsCount?.() ?? 1);
     pool = kernels === null ? null : new SimdPool(kernels, memory, threads);
-    pools.set(memory, pool);
+    pools().set(memory, pool);
   }
   return pool;
 }
