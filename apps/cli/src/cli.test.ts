@@ -1,0 +1,109 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { renderUsage, runCommand } from 'citty';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import attack from './commands/attack';
+import evaluate from './commands/eval';
+import train from './commands/train';
+import { main } from './main';
+
+const directories: string[] = [];
+async function temporaryDirectory(): Promise<string> {
+  const directory = await mkdtemp(join(tmpdir(), 'none-cli-'));
+  directories.push(directory);
+  return directory;
+}
+afterAll(async () => Promise.all(directories.map((d) => rm(d, { recursive: true, force: true }))));
+
+let stdout = '';
+let stderr = '';
+beforeEach(() => {
+  stdout = '';
+  stderr = '';
+  process.exitCode = undefined;
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = undefined;
+});
+
+describe('none', () => {
+  it('documents every command and its options', async () => {
+    const usage = await renderUsage(main);
+    for (const command of ['train', 'attack', 'eval']) expect(usage).toContain(command);
+    const trainUsage = await renderUsage(train);
+    for (const option of ['--config', '--out', '--resume', '--seed', '--backend'])
+      expect(trainUsage).toContain(option);
+  });
+
+  it('rejects an invalid config with one message naming every bad field', async () => {
+    const directory = await temporaryDirectory();
+    const file = join(directory, 'bad.json');
+    await writeFile(
+      file,
+      JSON.stringify({ training: { epochs: 0 }, model: { architecture: 'lenet' }, nonsense: 1 }),
+    );
+    await runCommand(train, { rawArgs: ['--config', file, '--out', join(directory, 'out')] });
+    expect(process.exitCode).toBe(1);
+    expect(stderr).toContain(`invalid experiment config in ${file}`);
+    expect(stderr).toContain('training.epochs');
+    expect(stderr).toContain('model.architecture');
+    expect(stderr).toContain('nonsense');
+    expect(stderr).not.toContain('    at '); // no stack trace
+  });
+
+  it('names a config file that is not JSON', async () => {
+    const directory = await temporaryDirectory();
+    const file = join(directory, 'broken.json');
+    await writeFile(file, '{ "seed": ');
+    await runCommand(train, { rawArgs: ['--config', file] });
+    expect(process.exitCode).toBe(1);
+    expect(stderr).toMatch(/config file .*broken\.json is not valid JSON/);
+  });
+
+  it('trains with and without NONE, writes the report, then evaluates the saved model', async () => {
+    const directory = await temporaryDirectory();
+    const config = join(directory, 'quick.json');
+    await writeFile(
+      config,
+      JSON.stringify({
+        model: { architecture: 'small-cnn', width: 0.5 },
+        training: { epochs: 2 },
+        none: { warmupEpochs: 1, rounds: 1, epochsPerRound: 1, retrain: false },
+      }),
+    );
+    const out = join(directory, 'run');
+    await runCommand(train, {
+      rawArgs: ['--config', config, '--out', out, '--quiet', '--backend', 'wasm'],
+    });
+    expect(process.exitCode).toBeUndefined();
+    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
+    expect(report.undefended.ba).toBeGreaterThan(0.8);
+    expect(report.defended.rounds).toHaveLength(1);
+    expect(stdout).toContain('undefended');
+    expect(stdout).toContain('NONE (consensus)');
+    await runCommand(evaluate, {
+      rawArgs: ['--model', join(out, 'undefended-model'), '--config', config, '--backend', 'wasm'],
+    });
+    expect(stdout).toContain(`BA ${(report.undefended.ba * 100).toFixed(2)}%`);
+    expect(stdout).toContain(`ASR ${(report.undefended.asr * 100).toFixed(2)}%`);
+  });
+
+  it('writes a poisoned training set whose manifest matches the report of a train run', async () => {
+    const out = join(await temporaryDirectory(), 'poisoned');
+    await runCommand(attack, { rawArgs: ['--out', out, '--seed', '3'] });
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.counts.poisoned).toBe(400);
+    expect(manifest.seed).toBe(3);
+    expect(stdout).toContain(manifest.sha256.images);
+  });
+});
