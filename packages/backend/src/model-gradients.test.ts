@@ -3,6 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { randomArray, relativeError, wasmDataIds } from './_test-utils';
 import { initBackend } from './init-backend';
+import { parallelTuning } from './kernels/_parallel';
 
 /** tanhshrink(x) = x − tanh(x), as a layer. */
 class Tanhshrink extends tfl.layers.Layer {
@@ -175,6 +176,8 @@ describe('whole-model gradients on wasm match cpu', () => {
     await initBackend({ prefer: 'cpu' });
     // Two threads: the multi-threaded build and the SIMD helper threads are under test.
     await initBackend({ prefer: 'wasm', threads: 2 });
+    // Split every call, however small, so that the helper-thread paths run.
+    parallelTuning().minimumWorkPerThread = 1;
   });
 
   it.each(FAMILIES.map(([name, build, act]) => [`${name} (${act})`, build, act] as const))(

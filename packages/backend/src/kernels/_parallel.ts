@@ -158,6 +158,20 @@ export class SimdPool {
   }
 }
 
+/**
+ * How many threads a call with `work` units (floats touched, or multiply-adds / 16) should
+ * use: handing a share to a helper costs tens of microseconds, so small calls stay here.
+ */
+export function threadsFor(pool: SimdPool, work: number): number {
+  return Math.max(
+    1,
+    Math.min(pool.threads, Math.floor(work / parallelTuning.minimumWorkPerThread)),
+  );
+}
+
+/** Tuning knob (tests set it to 1 so that every call is split). */
+export const parallelTuning = { minimumWorkPerThread: 65536 };
+
 /** Splits [0, total) into `parts` contiguous ranges whose starts are multiples of `align`. */
 export function splitRange(total: number, parts: number, align = 1): [number, number][] {
   const ranges: [number, number][] = [];

@@ -5,7 +5,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { type SimdPool, type SimdTask, splitRange } from './_parallel';
+import { type SimdPool, type SimdTask, splitRange, threadsFor } from './_parallel';
 import {
   allocate,
   f32View,
@@ -97,7 +97,7 @@ function matMulTransposeA(
   const av = n8 < n ? f32View(backend, a) : undefined;
   const bv = n8 < n ? f32View(backend, b) : undefined;
   const shares: SimdTask[][] = Array.from({ length: pool.threads }, () => []);
-  const ranges = splitRange(m, pool.threads, 4);
+  const ranges = splitRange(m, threadsFor(pool, (batch * k * m * n) / 16), 4);
   for (let t = 0; t < batch; t++) {
     const aOff = (batchA === 1 ? 0 : t) * k * m;
     const bOff = (batchB === 1 ? 0 : t) * k * n;

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { onCpuAndWasm, randomArray, relativeError, wasmDataIds } from '../_test-utils';
 import { initBackend } from '../init-backend';
+import { parallelTuning } from './_parallel';
 
 const CASES: [number[], number[]][] = [
   [[128, 7, 7, 16], [16]],
@@ -44,6 +45,8 @@ describe('Add, Sub and Multiply on wasm', () => {
     await initBackend({ prefer: 'cpu' });
     // Two threads: the multi-threaded build and the SIMD helper threads are under test.
     await initBackend({ prefer: 'wasm', threads: 2 });
+    // Split every call, however small, so that the helper-thread paths run.
+    parallelTuning().minimumWorkPerThread = 1;
   });
 
   for (const [name, binary] of OPS) {

@@ -5,7 +5,7 @@ import {
   type KernelConfig,
   type KernelFunc,
 } from '@tensorflow/tfjs-core';
-import { type SimdPool, type SimdTask, splitRange } from './_parallel';
+import { type SimdPool, type SimdTask, splitRange, threadsFor } from './_parallel';
 import {
   allocate,
   conv2dF32,
@@ -74,7 +74,7 @@ export function conv2dBackpropFilterSimd(
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
   const pool = simdPool(backend) as SimdPool;
-  const threads = pool.threads;
+  const threads = threadsFor(pool, (n * oh * ow * fh * fw * ci * co) / 16);
   const shares: SimdTask[][] = Array.from({ length: threads }, () => []);
   const splitChannels = ci >= 8 * threads;
   let callIndex = 0;

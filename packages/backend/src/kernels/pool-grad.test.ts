@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { onCpuAndWasm, randomArray, relativeError, wasmDataIds } from '../_test-utils';
 import { initBackend } from '../init-backend';
+import { parallelTuning } from './_parallel';
 
 interface PoolCase {
   n: number;
@@ -52,6 +53,8 @@ describe('pooling gradient kernels on wasm', () => {
     await initBackend({ prefer: 'cpu' });
     // Two threads: the multi-threaded build and the SIMD helper threads are under test.
     await initBackend({ prefer: 'wasm', threads: 2 });
+    // Split every call, however small, so that the helper-thread paths run.
+    parallelTuning().minimumWorkPerThread = 1;
   });
 
   for (const kind of ['max', 'avg'] as const) {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { onCpuAndWasm, randomArray, relativeError, wasmDataIds } from '../_test-utils';
 import { initBackend } from '../init-backend';
+import { parallelTuning } from './_parallel';
 
 const CASES: [number[], number | number[], boolean][] = [
   [[128, 7, 7, 16], [0, 1, 2], false],
@@ -23,6 +24,8 @@ describe('Sum and Mean on wasm', () => {
     await initBackend({ prefer: 'cpu' });
     // Two threads: the multi-threaded build and the SIMD helper threads are under test.
     await initBackend({ prefer: 'wasm', threads: 2 });
+    // Split every call, however small, so that the helper-thread paths run.
+    parallelTuning().minimumWorkPerThread = 1;
   });
 
   for (const op of ['sum', 'mean'] as const) {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { onCpuAndWasm, randomArray, wasmDataIds } from '../_test-utils';
 import { initBackend } from '../init-backend';
+import { parallelTuning } from './_parallel';
 
 const CASES: [number[], number[]][] = [
   [
@@ -36,6 +37,8 @@ describe('Tile on wasm', () => {
     await initBackend({ prefer: 'cpu' });
     // Two threads: the multi-threaded build and the SIMD helper threads are under test.
     await initBackend({ prefer: 'wasm', threads: 2 });
+    // Split every call, however small, so that the helper-thread paths run.
+    parallelTuning().minimumWorkPerThread = 1;
   });
 
   it.each(CASES.map((k) => [JSON.stringify(k), k] as const))(
