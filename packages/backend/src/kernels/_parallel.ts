@@ -165,12 +165,25 @@ export class SimdPool {
 export function threadsFor(pool: SimdPool, work: number): number {
   return Math.max(
     1,
-    Math.min(pool.threads, Math.floor(work / parallelTuning.minimumWorkPerThread)),
+    Math.min(pool.threads, Math.floor(work / parallelTuning().minimumWorkPerThread)),
   );
 }
 
-/** Tuning knob (tests set it to 1 so that every call is split). */
-export const parallelTuning = { minimumWorkPerThread: 65536 };
+const TUNING_KEY = Symbol.for('@none/backend.parallel-tuning');
+
+/**
+ * Tuning knob, on globalThis like the registration (tests set `minimumWorkPerThread` to 1
+ * so that every call is split).
+ */
+export function parallelTuning(): { minimumWorkPerThread: number } {
+  const global = globalThis as Record<symbol, { minimumWorkPerThread: number } | undefined>;
+  let tuning = global[TUNING_KEY];
+  if (tuning === undefined) {
+    tuning = { minimumWorkPerThread: 65536 };
+    global[TUNING_KEY] = tuning;
+  }
+  return tuning;
+}
 
 /** Splits [0, total) into `parts` contiguous ranges whose starts are multiples of `align`. */
 export function splitRange(total: number, parts: number, align = 1): [number, number][] {
