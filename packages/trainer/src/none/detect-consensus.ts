@@ -9,7 +9,7 @@ export interface ConsensusDetectionOptions {
   resetFraction?: number;
   /** Neurons per layer that vote, the best separating first. @default 1 */
   votersPerLayer?: number;
-  /** A class is backdoored when its layers' high clusters agree (mean Jaccard) at least this much. @default 0.4 */
+  /** A class is backdoored when its layers' high clusters agree (mean Jaccard) at least this much. @default 0.5 */
   agreement?: number;
   /** Neurons whose flagged-sample mean is this many benign standard deviations away are reset. @default 2 */
   resetZ?: number;
@@ -25,7 +25,7 @@ export const CONSENSUS_DETECTION_DEFAULTS = {
   lambdaH: 0.9,
   resetFraction: 0.03,
   votersPerLayer: 1,
-  agreement: 0.4,
+  agreement: 0.5,
   resetZ: 2,
   maxResetFraction: 0.25,
   minClusterFraction: 0.01,

@@ -38,7 +38,7 @@ export interface NoneOptions {
   lambdaL?: number;
   /** `confidence-gap`: neurons per layer in the sample score, `'top-1'` or a fraction. @default 'top-1' */
   selection?: 'top-1' | number;
-  /** `consensus`: minimum mean Jaccard agreement of the layers. @default 0.4 */
+  /** `consensus`: minimum mean Jaccard agreement of the layers. @default 0.5 */
   agreement?: number;
   /** Samples per probe batch. @default 256 */
   probeBatchSize?: number;

@@ -1,4 +1,4 @@
-import type { ImageDataset } from '@none/data';
+import { type ImageDataset, subsetDataset } from '@none/data';
 import { type NeuronLayer, resetNeurons } from '@none/models';
 import { createActivationProbe } from '@none/probe';
 import type * as tf from '@tensorflow/tfjs-core';
@@ -219,19 +219,10 @@ async function detectRound(
   const round = state.round;
   const probeStarted = performance.now();
   const probe = createActivationProbe(model, { neurons: options.neurons });
-  const [, h, w, c] = dataset.shape;
-  const size = h * w * c;
-  const images = new (dataset.images.constructor as Float32ArrayConstructor)(kept.length * size);
-  kept.forEach((index, row) =>
-    images.set(dataset.images.subarray(index * size, (index + 1) * size), row * size),
-  );
-  const collected = await probe.collect(
-    { images, shape: [kept.length, h, w, c] },
-    {
-      batchSize: none.probeBatchSize,
-      onProgress: (done, total) => options.onEvent?.({ type: 'probe', round, done, total }),
-    },
-  );
+  const collected = await probe.collect(subsetDataset(dataset, kept), {
+    batchSize: none.probeBatchSize,
+    onProgress: (done, total) => options.onEvent?.({ type: 'probe', round, done, total }),
+  });
   probe.dispose();
   const probeMs = performance.now() - probeStarted;
   const detectStarted = performance.now();
