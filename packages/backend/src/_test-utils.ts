@@ -48,7 +48,11 @@ export function relativeError(actual: Float32Array, expected: Float32Array): num
     const d = Math.abs((actual[i] as number) - (expected[i] as number));
     if (!(d <= worst)) worst = Number.isNaN(d) ? Number.POSITIVE_INFINITY : d;
   }
-  return worst / scale;
+  const error = worst / scale;
+  // NONE_LOG_ERRORS=1 prints every comparison (to state typical errors in the README).
+  if (process.env.NONE_LOG_ERRORS !== undefined)
+    console.log(`relative-error ${error.toExponential(2)}`);
+  return error;
 }
 
 /** Number of tensors held by the wasm backend's heap bookkeeping. */
