@@ -189,7 +189,7 @@ export async function runExperiment(
     built: BuiltModel,
     stage: Stage,
     epochs: number,
-    indices?: Int32Array,
+    extra: { indices?: Int32Array; seed?: number; firstEpoch?: number } = {},
   ): Promise<void> => {
     const variables = built.model.trainableWeights.map((w) => w.read() as tf.Variable);
     const optimizer = createOptimizer(variables, options.training.optimizer);
@@ -203,13 +203,13 @@ export async function runExperiment(
       let started = performance.now();
       await trainEpochs(built.model, trainSet, {
         epochs: epochs - state.epoch,
-        startEpoch: state.epoch,
+        startEpoch: (extra.firstEpoch ?? 0) + state.epoch,
         batchSize: options.training.batchSize,
         optimizer,
         schedule: options.training.schedule,
-        seed: options.seed + (stage === 'retrain' ? 1 : 0),
+        seed: extra.seed ?? options.seed,
         augment: options.training.augment,
-        indices,
+        indices: extra.indices,
         onBatchEnd: (b, batches) => run.onEvent?.({ type: 'batch', stage, batch: b, batches }),
         onEpochEnd: async (logs) => {
           state.epoch += 1;
@@ -299,14 +299,29 @@ export async function runExperiment(
       let finalModel = built;
       if (state.stage === 'retrain') {
         const removed = new Set(state.none?.removed ?? []);
-        const kept = Int32Array.from({ length: trainSet.shape[0] }, (_, i) => i).filter(
-          (i) => !removed.has(i),
-        );
-        // A fresh model (another initialisation seed) trained on the kept samples only; its
-        // initial weights are checkpointed so that a kill before its first epoch resumes here.
-        finalModel = build(1);
-        if (state.epoch === 0 && !restored) await save(finalModel);
-        await trainStage(finalModel, 'retrain', totalEpochs, kept);
+        if (removed.size > 0) {
+          // A fresh model (another initialisation seed) trained on the kept samples only; its
+          // initial weights are checkpointed so that a kill before its first epoch resumes here.
+          const kept = Int32Array.from({ length: trainSet.shape[0] }, (_, i) => i).filter(
+            (i) => !removed.has(i),
+          );
+          finalModel = build(1);
+          if (state.epoch === 0 && !restored) await save(finalModel);
+          await trainStage(finalModel, 'retrain', totalEpochs, {
+            indices: kept,
+            seed: options.seed + 1,
+          });
+        } else {
+          // Nothing was removed, so there is nothing to unlearn: the NONE model trains on to
+          // the full budget instead of starting over (clean data costs no second training).
+          const trainedRounds = (state.none?.records ?? []).filter(
+            (r) => r.removed > 0 || Object.values(r.neuronsReset).some((c) => c > 0),
+          ).length;
+          const trained = warmupEpochs + trainedRounds * none.epochsPerRound;
+          await trainStage(built, 'retrain', Math.max(0, totalEpochs - trained), {
+            firstEpoch: trained,
+          });
+        }
         state.defendedMs = (state.defendedMs ?? 0) + state.elapsedMs;
         state = { ...state, stage: 'done', epoch: 0, elapsedMs: 0 };
       }
