@@ -5,11 +5,19 @@ describe('defaultThreads', () => {
   const saved = { ...process.env };
   afterEach(() => {
     process.env.VITEST = saved.VITEST;
+    delete process.env.NONE_WASM_THREADS;
     if (saved.JEST_WORKER_ID === undefined) delete process.env.JEST_WORKER_ID;
   });
 
   it('is 1 under a test runner, whose files already run in parallel', () => {
     expect(process.env.VITEST).toBeDefined();
+    expect(defaultThreads()).toBe(1);
+  });
+
+  it('follows NONE_WASM_THREADS when it is a positive integer', () => {
+    process.env.NONE_WASM_THREADS = '3';
+    expect(defaultThreads()).toBe(3);
+    process.env.NONE_WASM_THREADS = 'many';
     expect(defaultThreads()).toBe(1);
   });
 

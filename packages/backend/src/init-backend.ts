@@ -24,8 +24,9 @@ export interface InitBackendOptions {
    * cannot start. Applies when the wasm backend starts; a running wasm backend is kept.
    * Threads only help when cores are idle: on a machine busy with other processes one
    * thread is faster.
-   * @default the number of CPU cores (at most 8); 1 under a test runner (`VITEST` or
-   *   `JEST_WORKER_ID` set), whose test files already run in parallel
+   * @default `NONE_WASM_THREADS` when set; else 1 under a test runner (`VITEST` or
+   *   `JEST_WORKER_ID` set), whose test files already run in parallel; else the number of
+   *   CPU cores (at most 8)
    */
   threads?: number;
 }
@@ -107,8 +108,14 @@ async function initTensorflow(skipped: string[]): Promise<InitBackendResult | un
   return undefined;
 }
 
-/** Default wasm threads: CPU cores (at most 8), or 1 under a test runner. */
+/**
+ * Default wasm threads: `NONE_WASM_THREADS` when set, else 1 under a test runner, else the
+ * CPU cores (at most 8).
+ */
 export function defaultThreads(): number {
+  const fromEnvironment = Number(process.env.NONE_WASM_THREADS);
+  if (Number.isInteger(fromEnvironment) && fromEnvironment >= 1)
+    return Math.min(64, fromEnvironment);
   if (process.env.VITEST !== undefined || process.env.JEST_WORKER_ID !== undefined) return 1;
   const cores =
     typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
