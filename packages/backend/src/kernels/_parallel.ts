@@ -19,6 +19,7 @@ const FUNCTIONS: (keyof SimdKernels)[] = [
   'col_sum',
   'max_pool_grad',
   'avg_pool_grad',
+  'max_tiling_pool_grad',
   'channel_add',
   'channel_sub',
   'channel_rsub',

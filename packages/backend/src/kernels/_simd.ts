@@ -126,7 +126,7 @@ function minI32(a: number[], b: number[], t1: number, t2: number): number[] {
  * (the forward output), i.e. the first maximum, as on cpu; avg: `dy · scale` goes to every
  * position of the window inside the image. `dx` must be zeroed; overlapping windows add up.
  */
-function poolGrad(kind: 'max' | 'avg'): Func {
+function poolGrad(kind: 'max' | 'avg' | 'max_tiling'): Func {
   // Params: x, y, dy, dx, n, h, w, c, oh, ow, fh, fw, sh, sw, pt, pl, scale(f32)
   const [x, y, dy, dx, n, h, w, c, oh, ow, fh, fw, sh, sw, pt, pl, scale] = [
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
@@ -136,10 +136,11 @@ function poolGrad(kind: 'max' | 'avg'): Func {
   ];
   const [vy, vg, vFound, , vEq] = [33, 34, 35, 36, 37];
   // win = byte offset of the window's (b, oy, ox) pixel in y/dy: ((b*oh + oy)*ow + ox)*c*4
+  // max_tiling: windows tile the input exactly (each pixel in one window): store, no
+  // zero-fill and no read-modify-write of dx.
   const perPosition =
-    kind === 'max'
+    kind === 'max_tiling'
       ? [
-          // vx = x[pos + ch]; vEq = (vx == vy) & ~found; dx[pos+ch] += vEq & vg; found |= vEq
           ...op.get(x),
           ...op.get(pos),
           ...op.add,
@@ -156,34 +157,62 @@ function poolGrad(kind: 'max' | 'avg'): Func {
           ...op.add,
           ...op.get(ch),
           ...op.add,
-          ...op.tee(t1),
-          ...op.get(t1),
-          ...op.v128Load(0),
           ...op.get(vEq),
           ...op.get(vg),
           ...op.v128And,
-          ...op.f32x4Add,
           ...op.v128Store(0),
           ...op.get(vFound),
           ...op.get(vEq),
           ...op.v128Or,
           ...op.set(vFound),
         ]
-      : [
-          ...op.get(dx),
-          ...op.get(pos),
-          ...op.add,
-          ...op.get(ch),
-          ...op.add,
-          ...op.tee(t1),
-          ...op.get(t1),
-          ...op.v128Load(0),
-          ...op.get(vg),
-          ...op.f32x4Add,
-          ...op.v128Store(0),
-        ];
+      : kind === 'max'
+        ? [
+            // vx = x[pos + ch]; vEq = (vx == vy) & ~found; dx[pos+ch] += vEq & vg; found |= vEq
+            ...op.get(x),
+            ...op.get(pos),
+            ...op.add,
+            ...op.get(ch),
+            ...op.add,
+            ...op.v128Load(0),
+            ...op.get(vy),
+            ...op.f32x4Eq,
+            ...op.get(vFound),
+            ...op.v128AndNot,
+            ...op.set(vEq),
+            ...op.get(dx),
+            ...op.get(pos),
+            ...op.add,
+            ...op.get(ch),
+            ...op.add,
+            ...op.tee(t1),
+            ...op.get(t1),
+            ...op.v128Load(0),
+            ...op.get(vEq),
+            ...op.get(vg),
+            ...op.v128And,
+            ...op.f32x4Add,
+            ...op.v128Store(0),
+            ...op.get(vFound),
+            ...op.get(vEq),
+            ...op.v128Or,
+            ...op.set(vFound),
+          ]
+        : [
+            ...op.get(dx),
+            ...op.get(pos),
+            ...op.add,
+            ...op.get(ch),
+            ...op.add,
+            ...op.tee(t1),
+            ...op.get(t1),
+            ...op.v128Load(0),
+            ...op.get(vg),
+            ...op.f32x4Add,
+            ...op.v128Store(0),
+          ];
   const perChannelBlock = [
-    ...(kind === 'max'
+    ...(kind !== 'avg'
       ? [
           ...op.get(y),
           ...op.get(win),
@@ -707,6 +736,7 @@ export function assembleSimdModule(shared: boolean): Uint8Array {
     colSum(),
     poolGrad('max'),
     poolGrad('avg'),
+    poolGrad('max_tiling'),
     channelOp('add'),
     channelOp('sub'),
     channelOp('rsub'),
@@ -781,6 +811,7 @@ export interface SimdKernels {
   same_mul(a: number, b: number, out: number, bytes: number): void;
   max_pool_grad(...args: number[]): void;
   avg_pool_grad(...args: number[]): void;
+  max_tiling_pool_grad(...args: number[]): void;
 }
 
 // On globalThis, created on first use: one instance per wasm heap, shared by every copy of

@@ -30,7 +30,7 @@ function poolInfo(input: TensorInfo, attrs: PoolAttrs): backend_util.Conv2DInfo 
 /** Runs a SIMD pooling gradient with the batch split across the pool's threads. */
 function runPoolGrad(
   pool: SimdPool,
-  fn: 'max_pool_grad' | 'avg_pool_grad',
+  fn: 'max_pool_grad' | 'max_tiling_pool_grad' | 'avg_pool_grad',
   pointers: number[],
   info: backend_util.Conv2DInfo,
   scale: number,
@@ -113,10 +113,18 @@ export function maxPoolGrad(args: WasmKernelArgs): TensorInfo {
   const dx = allocate(backend, input.shape);
   const pool = simdPool(backend);
   if (pool !== null && c % 4 === 0) {
-    f32View(backend, dx).fill(0);
+    // Windows that tile the input exactly write every dx element once: no zero-fill.
+    const tiling =
+      info.padInfo.top === 0 &&
+      info.padInfo.left === 0 &&
+      sh === fh &&
+      sw === fw &&
+      oh * sh === h &&
+      ow * sw === w;
+    if (!tiling) f32View(backend, dx).fill(0);
     const output = inputs.output as TensorInfo;
     const pointers = [input, output, dy, dx].map((t) => heapOffset(backend, t));
-    runPoolGrad(pool, 'max_pool_grad', pointers, info, 0);
+    runPoolGrad(pool, tiling ? 'max_tiling_pool_grad' : 'max_pool_grad', pointers, info, 0);
     return dx;
   }
   const xv = f32View(backend, input);
