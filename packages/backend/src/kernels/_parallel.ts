@@ -17,6 +17,7 @@ export interface SimdTask {
 const FUNCTIONS: (keyof SimdKernels)[] = [
   'gemm_atb',
   'col_sum',
+  'col_sums',
   'max_pool_grad',
   'avg_pool_grad',
   'max_tiling_pool_grad',

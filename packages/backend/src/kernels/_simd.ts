@@ -559,6 +559,46 @@ function gemmAtb(): Func {
   };
 }
 
+/**
+ * `col_sums(x, rows, cols4, out, blockRows)`: one `col_sum` per block of `blockRows` rows,
+ * block k into `out + k·cols4` (blocks bound float32 rounding growth; the caller adds them in
+ * float64). Calls function 1 (`col_sum`).
+ */
+function colSums(): Func {
+  const [x, rows, cols, out, blockRows] = [0, 1, 2, 3, 4];
+  const [r0, count, t1, t2] = [5, 6, 7, 8];
+  const body = forLoop(r0, op.i32(0), rows, op.get(blockRows), [
+    // x + r0*cols*4, min(blockRows, rows - r0), cols, out + (r0 / blockRows)*cols*4
+    ...op.get(x),
+    ...op.get(r0),
+    ...op.get(cols),
+    ...op.mul,
+    ...op.i32(4),
+    ...op.mul,
+    ...op.add,
+    ...minI32(op.get(blockRows), [...op.get(rows), ...op.get(r0), ...op.sub], t1, t2),
+    ...op.tee(count),
+    ...op.get(cols),
+    ...op.get(out),
+    ...op.get(r0),
+    ...op.get(blockRows),
+    0x6e, // i32.div_u
+    ...op.get(cols),
+    ...op.mul,
+    ...op.i32(4),
+    ...op.mul,
+    ...op.add,
+    0x10,
+    1, // call col_sum
+  ]);
+  return {
+    name: 'col_sums',
+    params: [I32, I32, I32, I32, I32],
+    locals: new Array(4).fill(I32),
+    body,
+  };
+}
+
 function colSum(): Func {
   // col_sum(x, rows, cols4, out): out[j] += Σ_r x[r*cols4 + j] for j < cols4 (cols4 % 4 == 0).
   const [x, rows, cols, out] = [0, 1, 2, 3];
@@ -734,6 +774,7 @@ export function assembleSimdModule(shared: boolean): Uint8Array {
   const funcs = [
     gemmAtb(),
     colSum(),
+    colSums(),
     poolGrad('max'),
     poolGrad('avg'),
     poolGrad('max_tiling'),
@@ -802,6 +843,7 @@ export interface SimdKernels {
     ldc: number,
   ): void;
   col_sum(x: number, rows: number, cols4: number, out: number): void;
+  col_sums(x: number, rows: number, cols4: number, out: number, blockRows: number): void;
   channel_add(x: number, v: number, out: number, rows: number, cols4: number): void;
   channel_sub(x: number, v: number, out: number, rows: number, cols4: number): void;
   channel_rsub(x: number, v: number, out: number, rows: number, cols4: number): void;

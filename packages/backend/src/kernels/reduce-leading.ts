@@ -49,22 +49,22 @@ function reduceLeading(
     const partialOffset = heapOffset(backend, partial);
     const xOffset = heapOffset(backend, x);
     pool.run(
-      splitRange(blocks, threadsFor(pool, rows * cols)).map(([k0, k1]) => {
-        const tasks: SimdTask[] = [];
-        for (let k = k0; k < k1; k++) {
-          const r = k * rowsPerBlock;
-          tasks.push({
-            fn: 'col_sum',
-            args: [
-              xOffset + r * cols * 4,
-              Math.min(rowsPerBlock, rows - r),
-              cols,
-              partialOffset + k * cols * 4,
+      splitRange(blocks, threadsFor(pool, rows * cols)).map(([k0, k1]): SimdTask[] =>
+        k1 <= k0
+          ? []
+          : [
+              {
+                fn: 'col_sums',
+                args: [
+                  xOffset + k0 * rowsPerBlock * cols * 4,
+                  Math.min(k1 * rowsPerBlock, rows) - k0 * rowsPerBlock,
+                  cols,
+                  partialOffset + k0 * cols * 4,
+                  rowsPerBlock,
+                ],
+              },
             ],
-          });
-        }
-        return tasks;
-      }),
+      ),
     );
     const acc = new Float64Array(cols);
     const pv = f32View(backend, partial);
