@@ -5,6 +5,7 @@ import {
   registerKernel,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
+import { registerBatchNormGradient } from './batch-norm-gradient';
 import { BackendError } from './errors';
 import { makeBatchMatMulConfig } from './kernels/batch-mat-mul';
 import { makeAddConfig, makeMultiplyConfig, makeSubConfig } from './kernels/binary';
@@ -98,6 +99,7 @@ export async function registerWasmTrainingKernels(): Promise<string[]> {
     });
   }
   registerWasmTrainingKernelsSync();
+  registerBatchNormGradient();
   return [...WASM_TRAINING_KERNELS];
 }
 
