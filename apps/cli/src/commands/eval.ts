@@ -25,6 +25,11 @@ export default defineCommand({
         'Experiment config for the dataset and attack; default: the embedded MNIST default',
     },
     backend: { type: 'string', description: 'auto | tensorflow | wasm | cpu', default: 'auto' },
+    threads: {
+      type: 'string',
+      description: 'wasm threads; 1 (default) is bit-reproducible, more can be faster on idle cores but is not',
+      default: '1',
+    },
   },
   async run({ args }) {
     await guard(async () => {
@@ -32,7 +37,7 @@ export default defineCommand({
         ? await readExperimentConfig(resolve(args.config))
         : parseExperimentConfig({});
       const options = toExperimentOptions(config);
-      await initBackend({ prefer: args.backend as 'auto' });
+      await initBackend({ prefer: args.backend as 'auto', threads: Number(args.threads) });
       const { model } = await loadModel(resolve(args.model));
       const { test } = await loadDataset(options.dataset);
       const ba = accuracy(

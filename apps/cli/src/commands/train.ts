@@ -31,6 +31,11 @@ export default defineCommand({
     },
     seed: { type: 'string', description: 'Override the config seed' },
     backend: { type: 'string', description: 'auto | tensorflow | wasm | cpu', default: 'auto' },
+    threads: {
+      type: 'string',
+      description: 'wasm threads; 1 (default) is bit-reproducible, more can be faster on idle cores but is not',
+      default: '1',
+    },
     quiet: { type: 'boolean', description: 'Print only the summary', default: false },
   },
   async run({ args }) {
@@ -42,7 +47,7 @@ export default defineCommand({
         args.seed === undefined
           ? config
           : parseExperimentConfig({ ...config, seed: Number(args.seed) });
-      const backend = await initBackend({ prefer: args.backend as 'auto' });
+      const backend = await initBackend({ prefer: args.backend as 'auto', threads: Number(args.threads) });
       const out = resolve(args.out);
       if (!args.quiet) process.stderr.write(`backend: ${backend.description}\noutput: ${out}\n`);
       const progress = createProgressReporter({
