@@ -19,7 +19,7 @@ function mixSeed(seed: number, index: number): number {
  * Builds tfjs functional graphs layer by layer with deterministic names and seeded,
  * PyTorch-default initialisation: kernels `U(-1/sqrt(fanIn), 1/sqrt(fanIn))`
  * (kaiming_uniform with a = sqrt 5) and biases `U(-1/sqrt(fanIn), 1/sqrt(fanIn))`, so the
- * models start where the paper's PyTorch models start. Convolutions and dense layers never
+ * models start where the paper's PyTorch models start (or He-normal kernels on request). Convolutions and dense layers never
  * fuse their activation: the pre-activation value the probe reads is a layer output.
  */
 export class NetworkBuilder {
@@ -28,6 +28,8 @@ export class NetworkBuilder {
   constructor(
     private readonly seed: number,
     readonly activation: ActivationName,
+    /** `pytorch`: kernels U(+-1/sqrt(fanIn)); `he`: N(0, 2/fanIn) (truncated). */
+    private readonly kernelInit: 'pytorch' | 'he' = 'pytorch',
   ) {}
 
   private nextSeed(): number {
@@ -38,9 +40,11 @@ export class NetworkBuilder {
   private initializers(fanIn: number, useBias: boolean) {
     const bound = 1 / Math.sqrt(fanIn);
     const kernelInitializer = tfl.initializers.varianceScaling({
-      scale: 1 / 3,
+      // He (kaiming normal) keeps the signal of deep stacks without BatchNorm alive;
+      // PyTorch's default, U(+-1/sqrt(fanIn)), shrinks it about 2.4x per layer.
+      scale: this.kernelInit === 'he' ? 2 : 1 / 3,
       mode: 'fanIn',
-      distribution: 'uniform',
+      distribution: this.kernelInit === 'he' ? 'normal' : 'uniform',
       seed: this.nextSeed(),
     });
     const biasInitializer = useBias

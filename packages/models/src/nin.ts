@@ -10,7 +10,8 @@ export const NIN_DROPOUT = 0.5;
  * Network in Network (Lin et al., 2014) as in the NONE authors' code: three mlpconv
  * blocks, conv5x5(192)-1x1(160)-1x1(96), maxpool 3/2, dropout; conv5x5(192)-1x1(192)-
  * 1x1(192), avgpool 3/2, dropout; conv3x3(192)-1x1(192)-1x1(classes), each conv followed
- * by the activation, then global average pooling over the class maps. No BatchNorm.
+ * by the activation, then global average pooling over the class maps. No BatchNorm; He
+ * initialisation of the kernels.
  * 966,986 parameters at width 1 on 32x32x3 with 10 classes (the PyTorch original).
  *
  * @example
@@ -19,7 +20,9 @@ export const NIN_DROPOUT = 0.5;
 export function buildNin(options: ModelBuildOptions): BuiltModel {
   const resolved = resolveBuildOptions('nin', options, 3);
   const { width } = resolved;
-  const b = new NetworkBuilder(resolved.seed, resolved.activation);
+  // He initialisation: nine convs without BatchNorm do not train from PyTorch's default
+  // init here (the loss stays at ln 10 for epochs); the original NiN used N(0, 0.05).
+  const b = new NetworkBuilder(resolved.seed, resolved.activation, 'he');
   const c = (channels: number) => scaleChannels(channels, width);
   const input = b.input(resolved.inputShape);
   let x = input;

@@ -143,9 +143,10 @@ export async function runNone(
   try {
     while (state.phase !== 'done' && state.round < none.rounds) {
       const removedSet = new Set(state.removed);
-      const kept = Int32Array.from({ length: n }, (_, i) => i).filter((i) => !removedSet.has(i));
+      const keptSamples = () =>
+        Int32Array.from({ length: n }, (_, i) => i).filter((i) => !removedSet.has(i));
       if (state.phase === 'detect') {
-        const record = await detectRound(model, dataset, kept, none, options, state);
+        const record = await detectRound(model, dataset, keptSamples(), none, options, state);
         for (const i of record.flaggedIndices) removedSet.add(i);
         state.removed = [...removedSet].sort((a, b) => a - b);
         const quality = detectionQuality(state.removed, options.poisonedIndices);
@@ -169,7 +170,7 @@ export async function runNone(
         newOptimizer();
         await checkpoint();
       }
-      const keptNow = Int32Array.from({ length: n }, (_, i) => i).filter((i) => !removedSet.has(i));
+      const kept = keptSamples();
       const started = performance.now();
       const round = state.round;
       if (state.epochInRound < none.epochsPerRound) {
@@ -181,7 +182,7 @@ export async function runNone(
           seed: options.seed,
           augment: options.augment,
           freezeBatchNorm: none.freezeBatchNorm,
-          indices: keptNow,
+          indices: kept,
           onBatchEnd: (batch, batches) =>
             options.onEvent?.({ type: 'batch', round, batch, batches }),
           onEpochEnd: async (logs) => {
