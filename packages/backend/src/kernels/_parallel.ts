@@ -32,10 +32,12 @@ const FUNCTIONS: (keyof SimdKernels)[] = [
 const CONTROL_BYTES = 64 * 1024;
 const MAX_ARGS = (CONTROL_BYTES - 64) / 8;
 
-// Control words: [0] posted sequence number, [1] last sequence finished by the helper,
-// [2] task count, [3] error flag, [4] claim: −seq while unclaimed, seq once the helper
-// took it, 0 once this thread took it back (work stealing when the helper is late, e.g.
-// because another process is using its core).
+// Control words (one block shared by all helpers): [0] posted sequence number (helpers
+// wait on it), [1] task count, [2] next task: sequence << 16 | index, claimed with
+// compareExchange so that a helper waking late cannot take a task of a newer call, [3]
+// tasks finished, [4] error flag. The argument area starts with one offset per task.
+// Tasks are handed out one at a time to whichever thread asks first (this one included),
+// so a helper whose core is busy with another process simply takes fewer tasks.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { memory, bytes, control, functions } = workerData;
@@ -47,38 +49,35 @@ for (;;) {
   Atomics.wait(ctl, 0, seen);
   seen = Atomics.load(ctl, 0);
   if (seen < 0) break;
-  if (Atomics.compareExchange(ctl, 4, -seen, seen) === -seen) {
-    let p = 0;
-    const count = ctl[2];
+  for (;;) {
+    const v = Atomics.load(ctl, 2);
+    if (v >>> 16 !== seen) break;
+    const i = v & 0xffff;
+    const count = Atomics.load(ctl, 1);
+    if (i >= count) break;
+    if (Atomics.compareExchange(ctl, 2, v, v + 1) !== v) continue;
     try {
-      for (let t = 0; t < count; t++) {
-        const fn = functions[args[p++]];
-        const argc = args[p++];
-        const a = new Array(argc);
-        for (let i = 0; i < argc; i++) a[i] = args[p++];
-        kernels[fn](...a);
-      }
-      ctl[3] = 0;
+      let p = args[i];
+      const fn = functions[args[p++]];
+      const argc = args[p++];
+      const a = new Array(argc);
+      for (let k = 0; k < argc; k++) a[k] = args[p++];
+      kernels[fn](...a);
     } catch (error) {
-      ctl[3] = 1;
+      Atomics.store(ctl, 4, 1);
     }
-    Atomics.store(ctl, 1, seen);
-    Atomics.notify(ctl, 1);
+    if (Atomics.add(ctl, 3, 1) + 1 === count) Atomics.notify(ctl, 3);
   }
 }
 parentPort.close();
 `;
 
-interface Helper {
-  worker: Worker;
-  ctl: Int32Array;
-  args: Float64Array;
-}
-
-/** Threads for our SIMD kernels; `helpers.length + 1` shares per call. */
+/** Threads for our SIMD kernels: this one plus helper worker_threads sharing the heap. */
 export class SimdPool {
   readonly threads: number;
-  private readonly helpers: Helper[] = [];
+  private readonly workers: Worker[] = [];
+  private readonly ctl: Int32Array | undefined;
+  private readonly args: Float64Array | undefined;
   private seq = 0;
 
   constructor(
@@ -89,74 +88,86 @@ export class SimdPool {
     const shared =
       typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     const helpers = shared ? Math.max(0, threads - 1) : 0;
-    const bytes = helpers > 0 ? assembleSimdModule(true) : undefined;
-    for (let i = 0; i < helpers; i++) {
+    if (helpers > 0) {
+      const bytes = assembleSimdModule(true);
       const control = new SharedArrayBuffer(CONTROL_BYTES);
-      const worker = new Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: { memory, bytes, control, functions: FUNCTIONS },
-      });
-      worker.unref();
-      this.helpers.push({
-        worker,
-        ctl: new Int32Array(control, 0, 16),
-        args: new Float64Array(control, 64),
-      });
+      this.ctl = new Int32Array(control, 0, 16);
+      this.args = new Float64Array(control, 64);
+      for (let i = 0; i < helpers; i++) {
+        const worker = new Worker(WORKER_SOURCE, {
+          eval: true,
+          workerData: { memory, bytes, control, functions: FUNCTIONS },
+        });
+        worker.unref();
+        this.workers.push(worker);
+      }
     }
-    this.threads = this.helpers.length + 1;
+    this.threads = this.workers.length + 1;
   }
 
   /**
-   * Runs `shares[k]` on thread k (0 = this thread) and returns when all are done. Shares
-   * for missing helpers run here.
+   * Runs every task (the shares are only a grouping; any thread may run any task) and
+   * returns when all are done.
    */
   run(shares: SimdTask[][]): void {
-    const active: [Helper, SimdTask[]][] = [];
-    this.seq = this.seq >= 1_000_000_000 ? 1 : this.seq + 1;
-    for (let k = 1; k < shares.length; k++) {
-      const tasks = shares[k] as SimdTask[];
-      const helper = this.helpers[k - 1];
-      if (tasks.length === 0) continue;
-      let size = 0;
-      for (const t of tasks) size += 2 + t.args.length;
-      if (helper === undefined || size > MAX_ARGS) {
-        this.runHere(tasks);
-        continue;
-      }
-      let p = 0;
-      for (const t of tasks) {
-        helper.args[p++] = FUNCTIONS.indexOf(t.fn);
-        helper.args[p++] = t.args.length;
-        for (const a of t.args) helper.args[p++] = a;
-      }
-      helper.ctl[2] = tasks.length;
-      Atomics.store(helper.ctl, 4, -this.seq);
-      Atomics.store(helper.ctl, 0, this.seq);
-      Atomics.notify(helper.ctl, 0);
-      active.push([helper, tasks]);
+    const tasks = shares.flat();
+    const { ctl, args } = this;
+    let size = tasks.length;
+    for (const t of tasks) size += 2 + t.args.length;
+    if (
+      ctl === undefined ||
+      args === undefined ||
+      tasks.length <= 1 ||
+      size > MAX_ARGS ||
+      tasks.length > 0xffff
+    ) {
+      for (const t of tasks) this.runTask(t);
+      return;
     }
-    this.runHere(shares[0] ?? []);
-    for (const [helper, tasks] of active) {
-      // Not started yet: take the share back and run it here.
-      if (Atomics.compareExchange(helper.ctl, 4, -this.seq, 0) === -this.seq) {
-        this.runHere(tasks);
-        continue;
+    this.seq = this.seq >= 0x7fff ? 1 : this.seq + 1;
+    const seq = this.seq;
+    let p = tasks.length;
+    tasks.forEach((t, i) => {
+      args[i] = p;
+      args[p++] = FUNCTIONS.indexOf(t.fn);
+      args[p++] = t.args.length;
+      for (const a of t.args) args[p++] = a;
+    });
+    const count = tasks.length;
+    Atomics.store(ctl, 3, 0);
+    Atomics.store(ctl, 4, 0);
+    Atomics.store(ctl, 1, count);
+    Atomics.store(ctl, 2, seq << 16);
+    Atomics.store(ctl, 0, seq);
+    Atomics.notify(ctl, 0);
+    let failure: unknown;
+    for (;;) {
+      const v = Atomics.load(ctl, 2);
+      const i = v & 0xffff;
+      if (i >= count) break;
+      if (Atomics.compareExchange(ctl, 2, v, v + 1) !== v) continue;
+      try {
+        this.runTask(tasks[i] as SimdTask);
+      } catch (error) {
+        failure = error;
       }
-      let done = Atomics.load(helper.ctl, 1);
-      const deadline = Date.now() + 60_000;
-      while (done !== this.seq) {
-        if (Date.now() > deadline)
-          throw new Error('@none/backend: a SIMD helper thread stopped responding');
-        Atomics.wait(helper.ctl, 1, done, 1000);
-        done = Atomics.load(helper.ctl, 1);
-      }
-      if (helper.ctl[3] !== 0)
-        throw new Error('@none/backend: a SIMD kernel failed on a helper thread');
+      Atomics.add(ctl, 3, 1);
     }
+    const deadline = Date.now() + 60_000;
+    let finished = Atomics.load(ctl, 3);
+    while (finished < count) {
+      if (Date.now() > deadline)
+        throw new Error('@none/backend: a SIMD helper thread stopped responding');
+      Atomics.wait(ctl, 3, finished, 1000);
+      finished = Atomics.load(ctl, 3);
+    }
+    if (failure !== undefined) throw failure;
+    if (Atomics.load(ctl, 4) !== 0)
+      throw new Error('@none/backend: a SIMD kernel failed on a helper thread');
   }
 
-  private runHere(tasks: SimdTask[]): void {
-    for (const t of tasks) (this.kernels[t.fn] as (...args: number[]) => void)(...t.args);
+  private runTask(t: SimdTask): void {
+    (this.kernels[t.fn] as (...args: number[]) => void)(...t.args);
   }
 }
 
@@ -169,6 +180,15 @@ export function threadsFor(pool: SimdPool, work: number): number {
     1,
     Math.min(pool.threads, Math.floor(work / parallelTuning().minimumWorkPerThread)),
   );
+}
+
+/**
+ * How many pieces to cut a call into: 1 for small calls, else 4 per thread, so that
+ * dynamic hand-out can balance a helper that gets less CPU time.
+ */
+export function chunksFor(pool: SimdPool, work: number): number {
+  const threads = threadsFor(pool, work);
+  return threads === 1 ? 1 : 4 * threads;
 }
 
 const TUNING_KEY = Symbol.for('@none/backend.parallel-tuning');

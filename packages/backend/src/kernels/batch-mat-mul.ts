@@ -5,7 +5,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { type SimdPool, type SimdTask, splitRange, threadsFor } from './_parallel';
+import { chunksFor, type SimdPool, type SimdTask, splitRange } from './_parallel';
 import {
   allocate,
   f32View,
@@ -96,15 +96,15 @@ function matMulTransposeA(
   const outBase = heapOffset(backend, out);
   const av = n8 < n ? f32View(backend, a) : undefined;
   const bv = n8 < n ? f32View(backend, b) : undefined;
-  const shares: SimdTask[][] = Array.from({ length: pool.threads }, () => []);
-  const ranges = splitRange(m, threadsFor(pool, (batch * k * m * n) / 16), 4);
+  const tasks: SimdTask[] = [];
+  const ranges = splitRange(m, chunksFor(pool, (batch * k * m * n) / 16), 4);
   for (let t = 0; t < batch; t++) {
     const aOff = (batchA === 1 ? 0 : t) * k * m;
     const bOff = (batchB === 1 ? 0 : t) * k * n;
     const oOff = t * m * n;
-    ranges.forEach(([i0, i1], part) => {
+    ranges.forEach(([i0, i1]) => {
       if (i1 <= i0 || n8 === 0) return;
-      (shares[part] as SimdTask[]).push({
+      tasks.push({
         fn: 'gemm_atb',
         args: [
           aBase + (aOff + i0) * 4,
@@ -137,7 +137,7 @@ function matMulTransposeA(
       }
     }
   }
-  pool.run(shares);
+  pool.run([tasks]);
   return out;
 }
 

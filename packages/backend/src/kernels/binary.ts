@@ -6,7 +6,7 @@ import {
   Sub,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { type SimdTask, splitRange, threadsFor } from './_parallel';
+import { chunksFor, type SimdTask, splitRange } from './_parallel';
 import { allocate, heapOffset, simdPool, type WasmKernelArgs } from './_wasm';
 
 type Kind = 'add' | 'sub' | 'mul';
@@ -55,7 +55,7 @@ function makeBinaryConfig(
           heapOffset(backend, out),
         ];
         pool.run(
-          splitRange(n / 4, threadsFor(pool, n)).map(([i0, i1]): SimdTask[] =>
+          splitRange(n / 4, chunksFor(pool, n)).map(([i0, i1]): SimdTask[] =>
             i1 <= i0
               ? []
               : [
@@ -83,7 +83,7 @@ function makeBinaryConfig(
             heapOffset(backend, out),
           ];
           pool.run(
-            splitRange(rows, threadsFor(pool, rows * cols)).map(([r0, r1]): SimdTask[] =>
+            splitRange(rows, chunksFor(pool, rows * cols)).map(([r0, r1]): SimdTask[] =>
               r1 <= r0
                 ? []
                 : [{ fn, args: [xp + r0 * cols * 4, vp, op + r0 * cols * 4, r1 - r0, cols] }],

@@ -76,7 +76,12 @@ export function conv2dBackpropFilterSimd(
   const pool = simdPool(backend) as SimdPool;
   const threads = threadsFor(pool, (n * oh * ow * fh * fw * ci * co) / 16);
   const shares: SimdTask[][] = Array.from({ length: threads }, () => []);
-  const splitChannels = ci >= 8 * threads;
+  // Few taps (1x1 convolutions): also cut the input channels, so every thread has tasks.
+  const channelParts =
+    threads === 1
+      ? 1
+      : Math.max(1, Math.min(Math.floor(ci / 4), Math.ceil((4 * threads) / (fh * fw))));
+  const splitChannels = channelParts > 1;
   let callIndex = 0;
   const out = allocate(backend, [fh, fw, ci, co]);
   const xBase = heapOffset(backend, x);
@@ -108,10 +113,10 @@ export function conv2dBackpropFilterSimd(
     const tap = (r * fw + q) * ci * co;
     const m = taps > 1 ? taps : ci;
     const ranges =
-      splitChannels && taps === 1 ? splitRange(ci, threads, 4) : [[0, m] as [number, number]];
+      splitChannels && taps === 1 ? splitRange(ci, channelParts, 4) : [[0, m] as [number, number]];
     ranges.forEach(([i0, i1], k) => {
       if (i1 <= i0) return;
-      const share = splitChannels && taps === 1 ? k : callIndex % threads;
+      const share = (callIndex + k) % threads;
       (shares[share] as SimdTask[]).push({
         fn: 'gemm_atb',
         args: [

@@ -6,7 +6,7 @@ import {
   MaxPoolGrad,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { type SimdPool, splitRange, threadsFor } from './_parallel';
+import { chunksFor, type SimdPool, splitRange } from './_parallel';
 import { allocate, f32View, heapOffset, simdPool, type WasmKernelArgs } from './_wasm';
 
 interface PoolAttrs {
@@ -53,7 +53,7 @@ function runPoolGrad(
   const inImage = h * w * c * 4;
   const outImage = oh * ow * c * 4;
   pool.run(
-    splitRange(n, threadsFor(pool, n * h * w * c)).map(([b0, b1]) =>
+    splitRange(n, chunksFor(pool, n * h * w * c)).map(([b0, b1]) =>
       b1 <= b0
         ? []
         : [

@@ -6,7 +6,7 @@ import {
   type TensorInfo,
   util,
 } from '@tensorflow/tfjs-core';
-import { type SimdTask, splitRange, threadsFor } from './_parallel';
+import { chunksFor, type SimdTask, splitRange } from './_parallel';
 import { allocate, f32View, heapOffset, release, simdPool, type WasmKernelArgs } from './_wasm';
 
 /** Number of leading axes `axis` names, when it is exactly `0..k-1` with `0 < k < rank`; else 0. */
@@ -49,7 +49,7 @@ function reduceLeading(
     const partialOffset = heapOffset(backend, partial);
     const xOffset = heapOffset(backend, x);
     pool.run(
-      splitRange(blocks, threadsFor(pool, rows * cols)).map(([k0, k1]): SimdTask[] =>
+      splitRange(blocks, chunksFor(pool, rows * cols)).map(([k0, k1]): SimdTask[] =>
         k1 <= k0
           ? []
           : [
