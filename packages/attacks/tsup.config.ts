@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/schema.ts'],
+  entry: { index: 'src/index.ts', schema: 'src/schema.ts', model: 'src/model/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

@@ -1,0 +1,13 @@
+// @none/attacks/model: attacks that need a model (TensorFlow.js LayersModel, logits out).
+// `@tensorflow/tfjs-core` and `@tensorflow/tfjs-layers` are (optional) peer dependencies;
+// initialise a backend first (e.g. `initBackend` of @none/backend).
+
+export type { ModelImages } from './_model';
+export {
+  LABEL_CONSISTENT_DEFAULTS,
+  type LabelConsistentManifest,
+  type LabelConsistentOptions,
+  type LabelConsistentResult,
+  labelConsistentPoison,
+} from './label-consistent-poison';
+export { PGD_DEFAULTS, PGD_NORMS, type PgdOptions, pgdPerturb } from './pgd-perturb';
