@@ -12,6 +12,15 @@ import { assembleSimdModule, type SimdKernels, type WasmMemory } from './_simd';
 export interface SimdTask {
   fn: keyof SimdKernels;
   args: number[];
+  /**
+   * Calls to run after this one on the same thread, in order: calls that accumulate into
+   * the same output must be one task (two threads must never read-modify-write it at once).
+   */
+  then?: { fn: keyof SimdKernels; args: number[] }[];
+}
+
+function callsOf(t: SimdTask): { fn: keyof SimdKernels; args: number[] }[] {
+  return t.then === undefined ? [t] : [t, ...t.then];
 }
 
 const FUNCTIONS: (keyof SimdKernels)[] = [
@@ -58,11 +67,14 @@ for (;;) {
     if (Atomics.compareExchange(ctl, 2, v, v + 1) !== v) continue;
     try {
       let p = args[i];
-      const fn = functions[args[p++]];
-      const argc = args[p++];
-      const a = new Array(argc);
-      for (let k = 0; k < argc; k++) a[k] = args[p++];
-      kernels[fn](...a);
+      const calls = args[p++];
+      for (let c = 0; c < calls; c++) {
+        const fn = functions[args[p++]];
+        const argc = args[p++];
+        const a = new Array(argc);
+        for (let k = 0; k < argc; k++) a[k] = args[p++];
+        kernels[fn](...a);
+      }
     } catch (error) {
       Atomics.store(ctl, 4, 1);
     }
@@ -113,7 +125,7 @@ export class SimdPool {
     const tasks = shares.flat();
     const { ctl, args } = this;
     let size = tasks.length;
-    for (const t of tasks) size += 2 + t.args.length;
+    for (const t of tasks) for (const call of callsOf(t)) size += 3 + call.args.length;
     if (
       ctl === undefined ||
       args === undefined ||
@@ -129,9 +141,13 @@ export class SimdPool {
     let p = tasks.length;
     tasks.forEach((t, i) => {
       args[i] = p;
-      args[p++] = FUNCTIONS.indexOf(t.fn);
-      args[p++] = t.args.length;
-      for (const a of t.args) args[p++] = a;
+      const calls = callsOf(t);
+      args[p++] = calls.length;
+      for (const call of calls) {
+        args[p++] = FUNCTIONS.indexOf(call.fn);
+        args[p++] = call.args.length;
+        for (const a of call.args) args[p++] = a;
+      }
     });
     const count = tasks.length;
     Atomics.store(ctl, 3, 0);
@@ -167,7 +183,8 @@ export class SimdPool {
   }
 
   private runTask(t: SimdTask): void {
-    (this.kernels[t.fn] as (...args: number[]) => void)(...t.args);
+    for (const call of callsOf(t))
+      (this.kernels[call.fn] as (...args: number[]) => void)(...call.args);
   }
 }
 

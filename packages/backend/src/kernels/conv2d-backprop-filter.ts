@@ -98,6 +98,9 @@ export function conv2dBackpropFilterSimd(
    * columns [x0, x1). With taps > 1 (single input channel only), the taps of one filter row
    * are the "rows" of the product: consecutive x pixels.
    */
+  // Calls that accumulate into the same filter rows (single input channel: a whole filter row,
+  // then its border columns) are collected here and run as one task, in order.
+  let group: SimdTask[] | undefined;
   const queue = (
     r: number,
     q: number,
@@ -117,7 +120,7 @@ export function conv2dBackpropFilterSimd(
     ranges.forEach(([i0, i1], k) => {
       if (i1 <= i0) return;
       const share = (callIndex + k) % threads;
-      (shares[share] as SimdTask[]).push({
+      (group ?? (shares[share] as SimdTask[])).push({
         fn: 'gemm_atb',
         args: [
           xBase + (xStart + i0) * 4,
@@ -157,6 +160,7 @@ export function conv2dBackpropFilterSimd(
     const together = ci === 1 && fw > 1;
     const innerStart = together ? Math.max(...x0s) : 0;
     const innerEnd = together ? Math.min(...x1s) : 0;
+    if (together) group = [];
     if (together && innerEnd > innerStart) queue(r, 0, fw, y0, y1, innerStart, innerEnd);
     for (let q = 0; q < fw; q++) {
       const x0 = x0s[q] as number;
@@ -184,6 +188,11 @@ export function conv2dBackpropFilterSimd(
           }
         }
       }
+    }
+    if (group !== undefined) {
+      const [first, ...rest] = group;
+      if (first !== undefined) (shares[r % threads] as SimdTask[]).push({ ...first, then: rest });
+      group = undefined;
     }
   }
   pool.run(shares);

@@ -157,6 +157,23 @@ describe('convolution gradient kernels on wasm', () => {
     },
   );
 
+  it('gives bit-identical filter gradients on repeated runs with helper threads', async () => {
+    // Single input channel: whole filter rows plus their border columns accumulate into the
+    // same rows, which must stay on one thread (a race here once made results vary).
+    const k = c(64, 12, 12, 1, 16, 3, 3, 1, 'same');
+    const x = tf.tensor4d(randomArray(k.n * k.h * k.w, 7), [k.n, k.h, k.w, 1]);
+    const dy = tf.tensor4d(randomArray(k.n * k.h * k.w * k.co, 8), [k.n, k.h, k.w, k.co]);
+    const attrs = { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 1, k.co] };
+    const first = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor;
+    const expected = Array.from(await first.data());
+    for (let i = 0; i < 30; i++) {
+      const again = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor;
+      expect(Array.from(await again.data())).toEqual(expected);
+      again.dispose();
+    }
+    tf.dispose([x, dy, first]);
+  });
+
   it('conv2d gradients through tf.grads match cpu and leak nothing', async () => {
     const k = c(4, 10, 10, 3, 5, 3, 3, 2, 'same');
     const xs = randomArray(k.n * k.h * k.w * k.ci, 5);
