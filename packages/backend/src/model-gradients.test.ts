@@ -178,6 +178,7 @@ describe('whole-model gradients on wasm match cpu', () => {
     await initBackend({ prefer: 'wasm', threads: 2 });
     // Split every call, however small, so that the helper-thread paths run.
     parallelTuning().minimumWorkPerThread = 1;
+    parallelTuning().checkOutputs = true;
   });
 
   it.each(FAMILIES.map(([name, build, act]) => [`${name} (${act})`, build, act] as const))(

@@ -123,6 +123,7 @@ export class SimdPool {
    */
   run(shares: SimdTask[][]): void {
     const tasks = shares.flat();
+    if (parallelTuning().checkOutputs) checkDisjointOutputs(tasks);
     const { ctl, args } = this;
     let size = tasks.length;
     for (const t of tasks) for (const call of callsOf(t)) size += 3 + call.args.length;
@@ -210,15 +211,65 @@ export function chunksFor(pool: SimdPool, work: number): number {
 
 const TUNING_KEY = Symbol.for('@none/backend.parallel-tuning');
 
+interface ParallelTuning {
+  /** Work below which a call stays on one thread. */
+  minimumWorkPerThread: number;
+  /** Tests: check that no two tasks of a call write overlapping memory. */
+  checkOutputs: boolean;
+}
+
+/** Byte range [start, end) a kernel call writes. */
+function outputRange(call: { fn: keyof SimdKernels; args: number[] }): [number, number] {
+  const a = (i: number): number => call.args[i] ?? 0;
+  switch (call.fn) {
+    case 'gemm_atb':
+      // c = a(13), ldc = a(14), m = a(11), n8 = a(12)
+      return [a(13), a(13) + (a(11) - 1) * a(14) + a(12) * 4];
+    case 'col_sum':
+      return [a(3), a(3) + a(2) * 4];
+    case 'col_sums':
+      return [a(3), a(3) + Math.ceil(a(1) / a(4)) * a(2) * 4];
+    case 'max_pool_grad':
+    case 'avg_pool_grad':
+    case 'max_tiling_pool_grad':
+      return [a(3), a(3) + a(4) * a(5) * a(6) * a(7) * 4];
+    case 'same_add':
+    case 'same_sub':
+    case 'same_mul':
+      return [a(2), a(2) + a(3)];
+    default:
+      // channel_*: out = a(2), rows = a(3), cols = a(4)
+      return [a(2), a(2) + a(3) * a(4) * 4];
+  }
+}
+
+/** Throws when two tasks write overlapping memory (they may run at the same time). */
+function checkDisjointOutputs(tasks: SimdTask[]): void {
+  const ranges = tasks.map((t) => callsOf(t).map(outputRange));
+  for (let i = 0; i < ranges.length; i++) {
+    for (let j = i + 1; j < ranges.length; j++) {
+      for (const [s1, e1] of ranges[i] as [number, number][]) {
+        for (const [s2, e2] of ranges[j] as [number, number][]) {
+          if (s1 < e2 && s2 < e1) {
+            throw new Error(
+              `@none/backend: tasks ${i} and ${j} of one call write overlapping memory`,
+            );
+          }
+        }
+      }
+    }
+  }
+}
+
 /**
  * Tuning knob, on globalThis like the registration (tests set `minimumWorkPerThread` to 1
  * so that every call is split).
  */
-export function parallelTuning(): { minimumWorkPerThread: number } {
-  const global = globalThis as Record<symbol, { minimumWorkPerThread: number } | undefined>;
+export function parallelTuning(): ParallelTuning {
+  const global = globalThis as Record<symbol, ParallelTuning | undefined>;
   let tuning = global[TUNING_KEY];
   if (tuning === undefined) {
-    tuning = { minimumWorkPerThread: 65536 };
+    tuning = { minimumWorkPerThread: 65536, checkOutputs: false };
     global[TUNING_KEY] = tuning;
   }
   return tuning;

@@ -27,6 +27,7 @@ describe('BatchMatMul on wasm', () => {
     await initBackend({ prefer: 'wasm', threads: 2 });
     // Split every call, however small, so that the helper-thread paths run.
     parallelTuning().minimumWorkPerThread = 1;
+    parallelTuning().checkOutputs = true;
   });
 
   it.each(CASES.map((k) => [JSON.stringify(k), k] as const))(

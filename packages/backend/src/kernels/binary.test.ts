@@ -47,6 +47,7 @@ describe('Add, Sub and Multiply on wasm', () => {
     await initBackend({ prefer: 'wasm', threads: 2 });
     // Split every call, however small, so that the helper-thread paths run.
     parallelTuning().minimumWorkPerThread = 1;
+    parallelTuning().checkOutputs = true;
   });
 
   for (const [name, binary] of OPS) {

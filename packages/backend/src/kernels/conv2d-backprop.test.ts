@@ -97,6 +97,7 @@ describe('convolution gradient kernels on wasm', () => {
     await initBackend({ prefer: 'wasm', threads: 2 });
     // Split every call, however small, so that the helper-thread paths run.
     parallelTuning().minimumWorkPerThread = 1;
+    parallelTuning().checkOutputs = true;
   });
 
   it.each(CASES.map((k) => [label(k), k] as const))(

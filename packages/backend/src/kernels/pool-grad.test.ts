@@ -58,6 +58,7 @@ describe('pooling gradient kernels on wasm', () => {
     await initBackend({ prefer: 'wasm', threads: 2 });
     // Split every call, however small, so that the helper-thread paths run.
     parallelTuning().minimumWorkPerThread = 1;
+    parallelTuning().checkOutputs = true;
   });
 
   for (const kind of ['max', 'avg'] as const) {

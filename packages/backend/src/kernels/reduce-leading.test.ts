@@ -26,6 +26,7 @@ describe('Sum and Mean on wasm', () => {
     await initBackend({ prefer: 'wasm', threads: 2 });
     // Split every call, however small, so that the helper-thread paths run.
     parallelTuning().minimumWorkPerThread = 1;
+    parallelTuning().checkOutputs = true;
   });
 
   for (const op of ['sum', 'mean'] as const) {
