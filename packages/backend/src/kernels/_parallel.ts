@@ -16,11 +16,11 @@ export interface SimdTask {
    * Calls to run after this one on the same thread, in order: calls that accumulate into
    * the same output must be one task (two threads must never read-modify-write it at once).
    */
-  then?: { fn: keyof SimdKernels; args: number[] }[];
+  followedBy?: { fn: keyof SimdKernels; args: number[] }[];
 }
 
 function callsOf(t: SimdTask): { fn: keyof SimdKernels; args: number[] }[] {
-  return t.then === undefined ? [t] : [t, ...t.then];
+  return t.followedBy === undefined ? [t] : [t, ...t.followedBy];
 }
 
 const FUNCTIONS: (keyof SimdKernels)[] = [

@@ -191,7 +191,8 @@ export function conv2dBackpropFilterSimd(
     }
     if (group !== undefined) {
       const [first, ...rest] = group;
-      if (first !== undefined) (shares[r % threads] as SimdTask[]).push({ ...first, then: rest });
+      if (first !== undefined)
+        (shares[r % threads] as SimdTask[]).push({ ...first, followedBy: rest });
       group = undefined;
     }
   }
