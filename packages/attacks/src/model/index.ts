@@ -10,4 +10,17 @@ export {
   type LabelConsistentResult,
   labelConsistentPoison,
 } from './label-consistent-poison';
+export {
+  NATURAL_TROJAN_BUDGETS,
+  type NaturalTrojanBudgetResult,
+  type NaturalTrojanScanOptions,
+  type NaturalTrojanScanResult,
+  naturalTrojanScan,
+} from './natural-trojan-scan';
 export { PGD_DEFAULTS, PGD_NORMS, type PgdOptions, pgdPerturb } from './pgd-perturb';
+export {
+  REVERSE_ENGINEER_DEFAULTS,
+  type ReverseEngineeredTrigger,
+  type ReverseEngineerOptions,
+  reverseEngineerTrigger,
+} from './reverse-engineer-trigger';
