@@ -4,6 +4,14 @@
 
 export type { ModelImages } from './_model';
 export {
+  type AdaptiveAttackBatch,
+  type AdaptiveAttackLossOptions,
+  adaptiveActivationLoss,
+  adaptiveAttackLoss,
+  type LayerActivationLossOptions,
+  layerActivationLoss,
+} from './adaptive-activation-loss';
+export {
   LABEL_CONSISTENT_DEFAULTS,
   type LabelConsistentManifest,
   type LabelConsistentOptions,
@@ -19,8 +27,20 @@ export {
 } from './natural-trojan-scan';
 export { PGD_DEFAULTS, PGD_NORMS, type PgdOptions, pgdPerturb } from './pgd-perturb';
 export {
+  type ClientPoisonManifest,
+  type ClientPoisonOptions,
+  type ClientPoisonResult,
+  poisonClientDataset,
+} from './poison-client-dataset';
+export {
   REVERSE_ENGINEER_DEFAULTS,
   type ReverseEngineeredTrigger,
   type ReverseEngineerOptions,
   reverseEngineerTrigger,
 } from './reverse-engineer-trigger';
+export {
+  type SplitTriggerOptions,
+  splitTriggerForClients,
+  TRIGGER_SPLITS,
+  type TriggerSplit,
+} from './split-trigger-for-clients';
