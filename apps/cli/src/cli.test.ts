@@ -5,6 +5,7 @@ import { renderUsage, runCommand } from 'citty';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import attack from './commands/attack';
 import evaluate from './commands/eval';
+import scan from './commands/scan';
 import train from './commands/train';
 import { main } from './main';
 
@@ -39,7 +40,7 @@ afterEach(() => {
 describe('none', () => {
   it('documents every command and its options', async () => {
     const usage = await renderUsage(main);
-    for (const command of ['train', 'attack', 'eval']) expect(usage).toContain(command);
+    for (const command of ['train', 'attack', 'eval', 'scan']) expect(usage).toContain(command);
     const trainUsage = await renderUsage(train);
     for (const option of ['--config', '--out', '--resume', '--seed', '--backend'])
       expect(trainUsage).toContain(option);
@@ -96,6 +97,23 @@ describe('none', () => {
     });
     expect(stdout).toContain(`BA ${(report.undefended.ba * 100).toFixed(2)}%`);
     expect(stdout).toContain(`ASR ${(report.undefended.asr * 100).toFixed(2)}%`);
+    stdout = '';
+    await runCommand(scan, {
+      rawArgs: [
+        '--model',
+        join(out, 'model'),
+        '--budgets',
+        '0.02,0.04',
+        '--steps',
+        '5',
+        '--samples',
+        '20',
+        '--backend',
+        'wasm',
+      ],
+    });
+    expect(stdout).toMatch(/budget {2}2%: REASR \d+\.\d\d% \(target \d\)/);
+    expect(stdout).toMatch(/mean REASR \d+\.\d\d% over 20 images/);
   });
 
   it('writes a poisoned training set whose manifest matches the report of a train run', async () => {

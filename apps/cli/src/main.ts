@@ -4,11 +4,12 @@ export const main = defineCommand({
   meta: {
     name: 'none',
     version: '0.0.0',
-    description: 'NONE: backdoor-robust training (train, attack, eval)',
+    description: 'NONE: backdoor-robust training (train, attack, eval, scan)',
   },
   subCommands: {
     train: () => import('./commands/train').then((m) => m.default),
     attack: () => import('./commands/attack').then((m) => m.default),
     eval: () => import('./commands/eval').then((m) => m.default),
+    scan: () => import('./commands/scan').then((m) => m.default),
   },
 });

@@ -27,7 +27,8 @@ export default defineCommand({
     backend: { type: 'string', description: 'auto | tensorflow | wasm | cpu', default: 'auto' },
     threads: {
       type: 'string',
-      description: 'wasm threads; 1 (default) is bit-reproducible, more can be faster on idle cores but is not',
+      description:
+        'wasm threads; 1 (default) is bit-reproducible, more can be faster on idle cores but is not',
       default: '1',
     },
   },

@@ -33,7 +33,8 @@ export default defineCommand({
     backend: { type: 'string', description: 'auto | tensorflow | wasm | cpu', default: 'auto' },
     threads: {
       type: 'string',
-      description: 'wasm threads; 1 (default) is bit-reproducible, more can be faster on idle cores but is not',
+      description:
+        'wasm threads; 1 (default) is bit-reproducible, more can be faster on idle cores but is not',
       default: '1',
     },
     quiet: { type: 'boolean', description: 'Print only the summary', default: false },
@@ -47,7 +48,10 @@ export default defineCommand({
         args.seed === undefined
           ? config
           : parseExperimentConfig({ ...config, seed: Number(args.seed) });
-      const backend = await initBackend({ prefer: args.backend as 'auto', threads: Number(args.threads) });
+      const backend = await initBackend({
+        prefer: args.backend as 'auto',
+        threads: Number(args.threads),
+      });
       const out = resolve(args.out);
       if (!args.quiet) process.stderr.write(`backend: ${backend.description}\noutput: ${out}\n`);
       const progress = createProgressReporter({
