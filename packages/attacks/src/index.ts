@@ -1,5 +1,5 @@
 // @none/attacks: backdoor triggers and dataset poisoning on plain typed arrays.
-// No TensorFlow.js, no runtime dependencies. Model-driven attacks will live at
+// No TensorFlow.js, no runtime dependencies. Model-driven attacks live at
 // `@none/attacks/model`; zod schemas are at `@none/attacks/schema`.
 
 export {
