@@ -1,13 +1,9 @@
 import { resolve } from 'node:path';
 import { poisonDataset, writePoisonedDataset } from '@none/attacks';
-import {
-  ConfigError,
-  parseExperimentConfig,
-  readExperimentConfig,
-  toExperimentOptions,
-} from '@none/config';
+import { ConfigError, toExperimentOptions } from '@none/config';
 import { loadDataset } from '@none/data';
 import { defineCommand } from 'citty';
+import { loadConfigArgument } from '../_config';
 import { guard } from '../_errors';
 
 export default defineCommand({
@@ -26,12 +22,7 @@ export default defineCommand({
   },
   async run({ args }) {
     await guard(async () => {
-      const config = args.config
-        ? await readExperimentConfig(resolve(args.config))
-        : parseExperimentConfig({});
-      const options = toExperimentOptions(
-        args.seed === undefined ? config : { ...config, seed: Number(args.seed) },
-      );
+      const options = toExperimentOptions(await loadConfigArgument(args.config, args.seed));
       if (!options.attack)
         throw new ConfigError(
           'E_INVALID_CONFIG',

@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
 import { attackTestSet } from '@none/attacks';
 import { initBackend } from '@none/backend';
-import { parseExperimentConfig, readExperimentConfig, toExperimentOptions } from '@none/config';
+import { toExperimentOptions } from '@none/config';
 import { loadDataset } from '@none/data';
 import { loadModel } from '@none/models';
 import { accuracy, argmaxRows, predictLogits } from '@none/trainer';
 import { defineCommand } from 'citty';
+import { loadConfigArgument } from '../_config';
 import { guard } from '../_errors';
 
 export default defineCommand({
@@ -34,10 +35,7 @@ export default defineCommand({
   },
   async run({ args }) {
     await guard(async () => {
-      const config = args.config
-        ? await readExperimentConfig(resolve(args.config))
-        : parseExperimentConfig({});
-      const options = toExperimentOptions(config);
+      const options = toExperimentOptions(await loadConfigArgument(args.config));
       await initBackend({ prefer: args.backend as 'auto', threads: Number(args.threads) });
       const { model } = await loadModel(resolve(args.model));
       const { test } = await loadDataset(options.dataset);

@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
 import { NATURAL_TROJAN_BUDGETS, naturalTrojanScan } from '@none/attacks/model';
 import { initBackend } from '@none/backend';
-import { parseExperimentConfig, readExperimentConfig, toExperimentOptions } from '@none/config';
+import { toExperimentOptions } from '@none/config';
 import { loadDataset, subsetDataset } from '@none/data';
 import { loadModel } from '@none/models';
 import { defineCommand } from 'citty';
+import { loadConfigArgument } from '../_config';
 import { guard } from '../_errors';
 
 export default defineCommand({
@@ -35,10 +36,7 @@ export default defineCommand({
   },
   async run({ args }) {
     await guard(async () => {
-      const config = args.config
-        ? await readExperimentConfig(resolve(args.config))
-        : parseExperimentConfig({});
-      const options = toExperimentOptions(config);
+      const options = toExperimentOptions(await loadConfigArgument(args.config));
       await initBackend({ prefer: args.backend as 'auto', threads: Number(args.threads) });
       const { model } = await loadModel(resolve(args.model));
       const { test } = await loadDataset(options.dataset);

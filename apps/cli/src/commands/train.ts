@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import { initBackend } from '@none/backend';
-import { parseExperimentConfig, readExperimentConfig, toExperimentOptions } from '@none/config';
+import { toExperimentOptions } from '@none/config';
 import { runExperiment } from '@none/trainer';
 import { defineCommand } from 'citty';
+import { loadConfigArgument } from '../_config';
 import { guard } from '../_errors';
 import { createProgressReporter } from '../_progress';
 import { formatSummary } from '../_summary';
@@ -41,13 +42,7 @@ export default defineCommand({
   },
   async run({ args }) {
     await guard(async () => {
-      const config = args.config
-        ? await readExperimentConfig(resolve(args.config))
-        : parseExperimentConfig({});
-      const withSeed =
-        args.seed === undefined
-          ? config
-          : parseExperimentConfig({ ...config, seed: Number(args.seed) });
+      const withSeed = await loadConfigArgument(args.config, args.seed);
       const backend = await initBackend({
         prefer: args.backend as 'auto',
         threads: Number(args.threads),
