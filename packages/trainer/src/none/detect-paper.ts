@@ -1,11 +1,5 @@
 import { jenksTwoClassSplit, mean, std } from '@none/stats';
-import {
-  maskToIndices,
-  type NoneActivations,
-  type NoneDetection,
-  neuronColumn,
-  topIndices,
-} from './types';
+import { maskToIndices, type NoneActivations, type NoneDetection, neuronColumn } from './types';
 
 /** Options of Algorithm 1 (§4, §8.4, §8.8). */
 export interface PaperDetectionOptions {
@@ -94,5 +88,3 @@ function distinctValues(column: Float64Array): number {
   for (let i = 1; i < column.length; i++) if (column[i] !== first) return 2;
   return column.length === 0 ? 0 : 1;
 }
-
-export { topIndices };

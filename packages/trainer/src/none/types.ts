@@ -44,13 +44,6 @@ export function neuronColumn(
   return column;
 }
 
-/** Indices of the `count` largest scores, largest first (ties: lower index first). */
-export function topIndices(scores: ArrayLike<number>, count: number): number[] {
-  const order = Array.from({ length: scores.length }, (_, i) => i);
-  order.sort((a, b) => scores[b]! - scores[a]! || a - b);
-  return order.slice(0, Math.max(0, Math.min(count, scores.length)));
-}
-
 /** Sorted Int32Array of the set bits of a per-sample mask. */
 export function maskToIndices(mask: ArrayLike<number | boolean>): Int32Array {
   const result: number[] = [];
