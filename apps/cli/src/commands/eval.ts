@@ -29,14 +29,16 @@ export default defineCommand({
     threads: {
       type: 'string',
       description:
-        'wasm threads; 1 (default) is bit-reproducible, more can be faster on idle cores but is not',
-      default: '1',
+        'wasm threads (default: one per core, up to 8; results are identical for any count)',
     },
   },
   async run({ args }) {
     await guard(async () => {
       const options = toExperimentOptions(await loadConfigArgument(args.config));
-      await initBackend({ prefer: args.backend as 'auto', threads: Number(args.threads) });
+      await initBackend({
+        prefer: args.backend as 'auto',
+        ...(args.threads ? { threads: Number(args.threads) } : {}),
+      });
       const { model } = await loadModel(resolve(args.model));
       const { test } = await loadDataset(options.dataset);
       const ba = accuracy(

@@ -32,12 +32,19 @@ export default defineCommand({
     steps: { type: 'string', description: 'Adam steps per budget and target', default: '200' },
     seed: { type: 'string', description: 'Seed', default: '0' },
     backend: { type: 'string', description: 'auto | tensorflow | wasm | cpu', default: 'auto' },
-    threads: { type: 'string', description: 'wasm threads (1: reproducible)', default: '1' },
+    threads: {
+      type: 'string',
+      description:
+        'wasm threads (default: one per core, up to 8; results are identical for any count)',
+    },
   },
   async run({ args }) {
     await guard(async () => {
       const options = toExperimentOptions(await loadConfigArgument(args.config));
-      await initBackend({ prefer: args.backend as 'auto', threads: Number(args.threads) });
+      await initBackend({
+        prefer: args.backend as 'auto',
+        ...(args.threads ? { threads: Number(args.threads) } : {}),
+      });
       const { model } = await loadModel(resolve(args.model));
       const { test } = await loadDataset(options.dataset);
       const count = Math.min(Number(args.samples), test.shape[0]);

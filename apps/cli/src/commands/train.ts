@@ -35,8 +35,7 @@ export default defineCommand({
     threads: {
       type: 'string',
       description:
-        'wasm threads; 1 (default) is bit-reproducible, more can be faster on idle cores but is not',
-      default: '1',
+        'wasm threads (default: one per core, up to 8; results are identical for any count)',
     },
     quiet: { type: 'boolean', description: 'Print only the summary', default: false },
   },
