@@ -44,7 +44,7 @@ export default defineCommand({
       const withSeed = await loadConfigArgument(args.config, args.seed);
       const backend = await initBackend({
         prefer: args.backend as 'auto',
-        threads: Number(args.threads),
+        ...(args.threads ? { threads: Number(args.threads) } : {}),
       });
       const out = resolve(args.out);
       if (!args.quiet) process.stderr.write(`backend: ${backend.description}\noutput: ${out}\n`);
