@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -29,7 +30,8 @@ export async function writeCheckpoint<State>(
   contents: CheckpointContents<State>,
 ): Promise<void> {
   await mkdir(directory, { recursive: true });
-  const token = `${Date.now().toString(36)}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  // A unique file name (not a modelling choice, so no seed): the state file points to it.
+  const token = `${Date.now().toString(36)}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const binary = `tensors-${token}.bin`;
   const parts = [...contents.weights, ...(contents.optimizer?.slots ?? [])];
   const total = parts.reduce((sum, part) => sum + part.length, 0);
