@@ -1,5 +1,35 @@
 export { argmaxRows, gatherBatch, predictLogits } from './_batches';
 export {
+  ACTIVATION_CLUSTERING_DEFAULTS,
+  type ActivationClusteringOptions,
+  type ActivationClusteringResult,
+  activationClustering,
+  type ClassClustering,
+  type ClusteringActivations,
+} from './baselines/activation-clustering';
+export {
+  type ClipAndNoiseOptions,
+  clipAndNoiseGradients,
+  clipGradientNorm,
+  DP_SGD_SETTINGS,
+  type DpSgdSetting,
+  type TrainEpochsDpSgdOptions,
+  trainEpochsDpSgd,
+} from './baselines/dp-sgd';
+export {
+  type KMeansOptions,
+  type KMeansResult,
+  kMeans,
+  silhouetteScore,
+} from './baselines/k-means';
+export {
+  type PrincipalComponents,
+  principalComponents,
+  projectOntoComponents,
+  type SymmetricEigen,
+  symmetricEigen,
+} from './baselines/pca';
+export {
   type CheckpointContents,
   readCheckpoint,
   readModelWeights,
