@@ -72,3 +72,15 @@ describe('learningRateAt', () => {
     );
   });
 });
+
+describe('optimizer memory', () => {
+  it('holds exactly its state tensors and frees them on dispose', () => {
+    const before = tf.memory().numTensors;
+    const w = tf.tidy(() => tf.variable(tf.zeros([3])));
+    const adam = createOptimizer([w], { type: 'adam' });
+    expect(tf.memory().numTensors).toBe(before + 1 + 2); // w, first and second moments
+    adam.dispose();
+    w.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -54,7 +54,8 @@ export interface Optimizer {
 }
 
 function zerosLike(variables: readonly tf.Variable[]): tf.Variable[] {
-  return variables.map((v) => tf.variable(tf.zerosLike(v), false));
+  // tidy frees the zeros tensor; variables survive it.
+  return variables.map((v) => tf.tidy(() => tf.variable(tf.zerosLike(v), false)));
 }
 
 /** Creates an optimizer over `variables` (e.g. `model.trainableWeights.map(w => w.read())`). */
