@@ -6,6 +6,7 @@ const STAGE_NAMES: Record<Stage, string> = {
   warmup: 'NONE warm-up',
   none: 'NONE rounds',
   retrain: 'NONE retrain',
+  baseline: 'baseline defense',
 };
 
 const percent = (value: number | null) => (value === null ? '-' : `${(value * 100).toFixed(2)}%`);

@@ -19,7 +19,7 @@ export function formatSummary(report: ExperimentReport): string {
   const d = report.defended;
   if (d) {
     rows.push([
-      `NONE (${d.variant})`,
+      `${d.defense} (${d.variant})`,
       percent(d.ba),
       percent(d.asr),
       `${(d.trainMs / 1000).toFixed(1)} s (${d.overhead.toFixed(2)}x)`,

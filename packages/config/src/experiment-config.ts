@@ -7,7 +7,7 @@ import { datasetConfigSchema } from '@none/data/schema';
 import type { ModelOptions } from '@none/models';
 import { modelConfigSchema } from '@none/models/schema';
 import type { ExperimentOptions } from '@none/trainer';
-import { noneSchema, trainingSchema } from '@none/trainer/schema';
+import { baselinesSchema, noneSchema, trainingSchema } from '@none/trainer/schema';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from './errors';
@@ -29,9 +29,11 @@ export const experimentConfigSchema = z.strictObject({
   poisonRate: z.number().min(0).max(1).default(0.05),
   model: modelConfigSchema.prefault({}),
   training: trainingSchema.prefault({}),
-  /** `none` trains plainly; `NONE` also trains with NONE and compares. */
-  defense: z.enum(['none', 'NONE']).default('NONE'),
+  /** `none` trains plainly; `NONE` (or a baseline) also trains a defended model and compares. */
+  defense: z.enum(['none', 'NONE', 'dp-sgd', 'activation-clustering']).default('NONE'),
   none: noneSchema.prefault({}),
+  /** Options of the baselines (DP-SGD, Activation Clustering). */
+  baselines: baselinesSchema.prefault({}),
 });
 
 export type ExperimentConfig = z.output<typeof experimentConfigSchema>;
@@ -105,5 +107,6 @@ export function toExperimentOptions(config: ExperimentConfig): ExperimentOptions
     training: { ...training, schedule, augment: training.augment },
     defense: config.defense,
     none: config.none,
+    baselines: config.baselines,
   };
 }

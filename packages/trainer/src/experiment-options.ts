@@ -6,8 +6,29 @@ import type { NoneOptions } from './none/none-options';
 import type { OptimizerOptions } from './optimizer';
 import type { AugmentOptions } from './train-epochs';
 
-/** The defenses `runExperiment` knows: `none` trains plainly, `NONE` is this paper. */
-export type Defense = 'none' | 'NONE';
+/**
+ * The defenses `runExperiment` knows: `none` trains plainly, `NONE` is this paper;
+ * `dp-sgd` (Abadi et al., Hong et al.) and `activation-clustering` (Chen et al.) are baselines.
+ */
+export type Defense = 'none' | 'NONE' | 'dp-sgd' | 'activation-clustering';
+
+/** Options of the baseline defenses. */
+export interface BaselineOptions {
+  dpSgd?: {
+    /** The paper's two settings: light (clip 4, noise 0.1) or strong (clip 1, noise 0.5). @default 'light' */
+    setting?: 'light' | 'strong';
+    /** Samples per clipped gradient (1: true per-sample clipping). @default 1 */
+    microBatchSize?: number;
+    /** SGD learning rate. @default training.optimizer's rate when it is SGD, else 0.05 */
+    learningRate?: number;
+  };
+  activationClustering?: {
+    /** PCA dimensions. @default 10 */
+    components?: number;
+    /** Flag the smaller of two clusters when it holds at most this fraction of its class. @default 0.35 */
+    sizeThreshold?: number;
+  };
+}
 
 export interface TrainingOptions {
   /** Epochs of plain training (NONE trains the same total: warm-up plus its rounds). */
@@ -41,6 +62,7 @@ export interface ExperimentOptions {
      */
     warmupEpochs?: number;
   };
+  baselines?: BaselineOptions;
   /** Samples per evaluation/probe batch. @default 512 */
   evaluationBatchSize?: number;
 }

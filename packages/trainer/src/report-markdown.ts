@@ -37,16 +37,24 @@ export function formatReportMarkdown(report: ExperimentReport): string {
   );
   if (defended) {
     lines.push(
-      `| NONE (${defended.variant}${defended.retrained ? ', retrained' : ''}) | ${percent(defended.ba)} | ${percent(defended.asr)} | ` +
+      `| ${defended.defense} (${defended.variant}${defended.retrained ? ', retrained' : ''}) | ${percent(defended.ba)} | ${percent(defended.asr)} | ` +
         `${seconds(defended.trainMs)} | ${defended.overhead.toFixed(2)}x |`,
     );
-    lines.push(
-      '',
-      '## NONE rounds',
-      '',
-      '| round | neurons reset | removed | removed so far | precision | recall | probe | detect | train |',
-    );
-    lines.push('|---|---|---|---|---|---|---|---|---|');
+    if (defended.rounds.length === 0 && defended.precision !== null) {
+      lines.push(
+        '',
+        `${defended.removed} training samples removed: precision ${percent(defended.precision)}, recall ${percent(defended.recall)}.`,
+      );
+    }
+    if (defended.rounds.length > 0) {
+      lines.push(
+        '',
+        '## NONE rounds',
+        '',
+        '| round | neurons reset | removed | removed so far | precision | recall | probe | detect | train |',
+        '|---|---|---|---|---|---|---|---|---|',
+      );
+    }
     for (const round of defended.rounds) {
       const reset = Object.entries(round.neuronsReset)
         .filter(([, count]) => count > 0)

@@ -103,6 +103,33 @@ describe('runExperiment', () => {
     expect(outcome(resumed)).toEqual(outcome(reference));
   });
 
+  it.each(['dp-sgd', 'activation-clustering'] as const)(
+    'runs the %s baseline and reports it',
+    async (defense) => {
+      const report = await runExperiment(
+        {
+          ...options,
+          defense,
+          // DP-SGD is plain SGD: the small CNN learns with it in a few epochs, the deep MLP does not.
+          model: defense === 'dp-sgd' ? { architecture: 'small-cnn', width: 0.5 } : options.model,
+          baselines: { dpSgd: { learningRate: 0.1 } },
+        },
+        { data },
+      );
+      expect(report.defended?.defense).toBe(defense);
+      expect(report.defended?.rounds).toEqual([]);
+      expect(report.defended?.ba).toBeGreaterThan(0.2);
+      if (defense === 'activation-clustering') {
+        // AC removes the smaller of two clusters per class when it is small enough (here the
+        // planted 10% of class 0 and possibly some clean ones): precision is reported.
+        expect(report.defended?.precision).not.toBeNull();
+        expect(report.removedIndices.length).toBe(report.defended?.removed);
+      } else {
+        expect(report.defended?.precision).toBeNull();
+      }
+    },
+  );
+
   it('refuses to resume a checkpoint made with another config', async () => {
     const outDir = await temporaryDirectory();
     await runExperiment(options, {

@@ -4,10 +4,13 @@ import { join } from 'node:path';
 import { attackTestSet, type PoisonManifest, poisonDataset } from '@none/attacks';
 import { type DatasetSplit, type ImageDataset, loadDataset } from '@none/data';
 import { type BuiltModel, buildModel, saveModel } from '@none/models';
+import { createActivationProbe } from '@none/probe';
 import * as tf from '@tensorflow/tfjs-core';
 import { argmaxRows, predictLogits } from './_batches';
+import { activationClustering } from './baselines/activation-clustering';
+import { DP_SGD_SETTINGS, trainEpochsDpSgd } from './baselines/dp-sgd';
 import { readCheckpoint, readModelWeights, writeCheckpoint, writeModelWeights } from './checkpoint';
-import type { ExperimentOptions } from './experiment-options';
+import type { Defense, ExperimentOptions } from './experiment-options';
 import { accuracy, detectionQuality } from './metrics';
 import {
   type NoneEvent,
@@ -32,10 +35,12 @@ export interface ModelResult {
 }
 
 export interface DefendedResult extends ModelResult {
-  defense: 'NONE';
+  defense: Exclude<Defense, 'none'>;
+  /** NONE's variant, or the baseline's setting. */
   variant: string;
+  /** NONE's rounds (empty for the baselines). */
   rounds: NoneRoundRecord[];
-  /** Training samples removed over all rounds. */
+  /** Training samples removed (over all rounds). */
   removed: number;
   precision: number | null;
   recall: number | null;
@@ -66,7 +71,7 @@ export type ExperimentEvent =
   | { type: 'none'; event: NoneEvent }
   | { type: 'resumed'; stage: Stage; epoch: number };
 
-export type Stage = 'undefended' | 'warmup' | 'none' | 'retrain';
+export type Stage = 'undefended' | 'warmup' | 'none' | 'retrain' | 'baseline';
 
 export interface RunExperimentOptions {
   /** Where checkpoints and artifacts go; without it nothing is written. */
@@ -86,6 +91,8 @@ interface RunState {
   undefended?: ModelResult;
   defendedMs?: number;
   none?: NoneState;
+  /** Activation Clustering: the flagged training samples and the time to find them. */
+  clustering?: { removed: number[]; ms: number };
 }
 
 /** Stable hash of a JSON value (keys sorted), to tie checkpoints and results to a config. */
@@ -224,6 +231,101 @@ export async function runExperiment(
     }
   };
 
+  /** Activation Clustering (Chen et al. 2018) on the last hidden layer of a trained model. */
+  async function clusterActivations(built: BuiltModel): Promise<{ removed: number[]; ms: number }> {
+    const started = performance.now();
+    const last = built.metadata.neurons[built.metadata.neurons.length - 1]!;
+    const probe = createActivationProbe(built.model, {
+      neurons: built.metadata.neurons,
+      layers: [last.layer],
+      point: 'post',
+    });
+    const collected = await probe.collect(trainSet, { batchSize: batch });
+    probe.dispose();
+    const layer = collected.layers[0]!;
+    const clustering = activationClustering(
+      {
+        values: layer.values,
+        neurons: layer.neurons,
+        labels: trainSet.labels,
+        numClasses: trainSet.numClasses,
+      },
+      { ...options.baselines?.activationClustering, seed: options.seed },
+    );
+    return { removed: Array.from(clustering.flagged), ms: performance.now() - started };
+  }
+
+  /** DP-SGD trains a fresh model; Activation Clustering retrains one on the kept samples. */
+  async function runBaseline(defense: 'dp-sgd' | 'activation-clustering'): Promise<DefendedResult> {
+    const built = build(defense === 'dp-sgd' ? 0 : 1);
+    try {
+      let variant: string;
+      if (defense === 'dp-sgd') {
+        const setting = options.baselines?.dpSgd?.setting ?? 'light';
+        variant = setting;
+        if (restored && restored.state.stage === 'baseline') {
+          writeModelWeights(built.model, restored.weights);
+          restored = undefined;
+        }
+        await run.onEvent?.({ type: 'stage', stage: 'baseline', epochs: totalEpochs });
+        let started = performance.now();
+        await trainEpochsDpSgd(built.model, trainSet, {
+          epochs: totalEpochs - state.epoch,
+          startEpoch: state.epoch,
+          batchSize: options.training.batchSize,
+          learningRate:
+            options.baselines?.dpSgd?.learningRate ??
+            (options.training.optimizer.type === 'sgd'
+              ? options.training.optimizer.learningRate
+              : undefined) ??
+            0.05,
+          ...DP_SGD_SETTINGS[setting],
+          ...(options.baselines?.dpSgd?.microBatchSize
+            ? { microBatchSize: options.baselines.dpSgd.microBatchSize }
+            : {}),
+          seed: options.seed,
+          onEpochEnd: async (logs) => {
+            state.epoch += 1;
+            state.elapsedMs += performance.now() - started;
+            await run.onEvent?.({ type: 'epoch', stage: 'baseline', logs, epochs: totalEpochs });
+            await save(built);
+            started = performance.now();
+          },
+        });
+      } else {
+        variant = `size <= ${options.baselines?.activationClustering?.sizeThreshold ?? 0.35}`;
+        const removed = new Set(state.clustering?.removed ?? []);
+        const kept = Int32Array.from({ length: trainSet.shape[0] }, (_, i) => i).filter(
+          (i) => !removed.has(i),
+        );
+        await trainStage(built, 'baseline', totalEpochs, { indices: kept, seed: options.seed + 1 });
+      }
+      // Activation Clustering's cost includes training the model it clusters.
+      const clusteringMs = state.clustering
+        ? state.clustering.ms + (state.undefended?.trainMs ?? 0)
+        : 0;
+      const trainMs = state.elapsedMs + clusteringMs;
+      const result = await evaluate(built, 'baseline', trainMs, totalEpochs);
+      if (run.outDir) await saveModel(join(run.outDir, 'model'), built);
+      const removed = state.clustering?.removed ?? [];
+      const quality = detectionQuality(removed, poisoned?.poisonedIndices);
+      state = { ...state, stage: 'done', epoch: 0, elapsedMs: 0 };
+      return {
+        ...result,
+        defense,
+        variant,
+        rounds: [],
+        removed: removed.length,
+        precision: defense === 'dp-sgd' ? null : quality.precision,
+        recall: defense === 'dp-sgd' ? null : quality.recall,
+        retrained: defense === 'activation-clustering',
+        overhead: state.undefended ? trainMs / state.undefended.trainMs : Number.NaN,
+      };
+    } finally {
+      built.model.dispose();
+    }
+  }
+
   // 1. Undefended.
   if (state.stage === 'undefended') {
     const built = build(0);
@@ -231,12 +333,15 @@ export async function runExperiment(
       await trainStage(built, 'undefended', totalEpochs);
       state.undefended = await evaluate(built, 'undefended', state.elapsedMs, totalEpochs);
       if (run.outDir) await saveModel(join(run.outDir, 'undefended-model'), built);
+      if (options.defense === 'activation-clustering')
+        state.clustering = await clusterActivations(built);
     } finally {
       built.model.dispose();
     }
     state = {
       ...state,
-      stage: options.defense === 'NONE' ? 'warmup' : 'done',
+      stage:
+        options.defense === 'NONE' ? 'warmup' : options.defense === 'none' ? 'done' : 'baseline',
       epoch: 0,
       elapsedMs: 0,
     };
@@ -345,6 +450,14 @@ export async function runExperiment(
     } finally {
       built.model.dispose();
     }
+  }
+  // 3. Baselines.
+  if (
+    (options.defense === 'dp-sgd' || options.defense === 'activation-clustering') &&
+    state.stage === 'baseline'
+  ) {
+    defended = await runBaseline(options.defense);
+    removedIndices = state.clustering?.removed ?? [];
   }
   const report: ExperimentReport = {
     format: 1,

@@ -1,4 +1,5 @@
 export {
+  baselinesSchema,
   type NoneConfig,
   noneSchema,
   optimizerSchema,

@@ -87,5 +87,25 @@ export const noneSchema = z.strictObject({
   warmupEpochs: z.number().int().positive().default(3),
 });
 
+/** Options of the baseline defenses (`defense: 'dp-sgd' | 'activation-clustering'`). */
+export const baselinesSchema = z.strictObject({
+  dpSgd: z
+    .strictObject({
+      /** light: clip 4.0, noise 0.1; strong: clip 1.0, noise 0.5 (the paper's two settings). */
+      setting: z.enum(['light', 'strong']).default('light'),
+      /** Samples per clipped gradient; 1 is true per-sample clipping. */
+      microBatchSize: z.number().int().positive().default(1),
+      /** SGD learning rate; default: the training rate when its optimizer is SGD, else 0.05. */
+      learningRate: z.number().positive().optional(),
+    })
+    .prefault({}),
+  activationClustering: z
+    .strictObject({
+      components: z.number().int().positive().default(10),
+      sizeThreshold: z.number().gt(0).lt(1).default(0.35),
+    })
+    .prefault({}),
+});
+
 export type TrainingConfig = z.output<typeof trainingSchema>;
 export type NoneConfig = z.output<typeof noneSchema>;
