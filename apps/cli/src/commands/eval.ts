@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import { attackTestSet } from '@none/attacks';
-import { initBackend } from '@none/backend';
 import { toExperimentOptions } from '@none/config';
 import { loadDataset } from '@none/data';
 import { loadModel } from '@none/models';
 import { accuracy, argmaxRows, predictLogits } from '@none/trainer';
 import { defineCommand } from 'citty';
+import { BACKEND_ARGS, initBackendFromArgs } from '../_backend';
 import { loadConfigArgument } from '../_config';
 import { guard } from '../_errors';
 
@@ -25,20 +25,12 @@ export default defineCommand({
       description:
         'Experiment config for the dataset and attack; default: the embedded MNIST default',
     },
-    backend: { type: 'string', description: 'auto | tensorflow | wasm | cpu', default: 'auto' },
-    threads: {
-      type: 'string',
-      description:
-        'wasm threads (default: one per core, up to 8; results are identical for any count)',
-    },
+    ...BACKEND_ARGS,
   },
   async run({ args }) {
     await guard(async () => {
       const options = toExperimentOptions(await loadConfigArgument(args.config));
-      await initBackend({
-        prefer: args.backend as 'auto',
-        ...(args.threads ? { threads: Number(args.threads) } : {}),
-      });
+      await initBackendFromArgs(args);
       const { model } = await loadModel(resolve(args.model));
       const { test } = await loadDataset(options.dataset);
       const ba = accuracy(

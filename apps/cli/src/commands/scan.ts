@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { NATURAL_TROJAN_BUDGETS, naturalTrojanScan } from '@none/attacks/model';
-import { initBackend } from '@none/backend';
 import { toExperimentOptions } from '@none/config';
 import { loadDataset, subsetDataset } from '@none/data';
 import { loadModel } from '@none/models';
 import { defineCommand } from 'citty';
+import { BACKEND_ARGS, initBackendFromArgs } from '../_backend';
 import { loadConfigArgument } from '../_config';
 import { guard } from '../_errors';
 
@@ -31,20 +31,12 @@ export default defineCommand({
     samples: { type: 'string', description: 'Clean test images to optimise on', default: '200' },
     steps: { type: 'string', description: 'Adam steps per budget and target', default: '200' },
     seed: { type: 'string', description: 'Seed', default: '0' },
-    backend: { type: 'string', description: 'auto | tensorflow | wasm | cpu', default: 'auto' },
-    threads: {
-      type: 'string',
-      description:
-        'wasm threads (default: one per core, up to 8; results are identical for any count)',
-    },
+    ...BACKEND_ARGS,
   },
   async run({ args }) {
     await guard(async () => {
       const options = toExperimentOptions(await loadConfigArgument(args.config));
-      await initBackend({
-        prefer: args.backend as 'auto',
-        ...(args.threads ? { threads: Number(args.threads) } : {}),
-      });
+      await initBackendFromArgs(args);
       const { model } = await loadModel(resolve(args.model));
       const { test } = await loadDataset(options.dataset);
       const count = Math.min(Number(args.samples), test.shape[0]);

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { initBackend } from '@none/backend';
 import { toExperimentOptions } from '@none/config';
 import { runExperiment } from '@none/trainer';
 import { defineCommand } from 'citty';
+import { BACKEND_ARGS, initBackendFromArgs } from '../_backend';
 import { loadConfigArgument } from '../_config';
 import { guard } from '../_errors';
 import { createProgressReporter } from '../_progress';
@@ -31,21 +31,13 @@ export default defineCommand({
       default: false,
     },
     seed: { type: 'string', description: 'Override the config seed' },
-    backend: { type: 'string', description: 'auto | tensorflow | wasm | cpu', default: 'auto' },
-    threads: {
-      type: 'string',
-      description:
-        'wasm threads (default: one per core, up to 8; results are identical for any count)',
-    },
+    ...BACKEND_ARGS,
     quiet: { type: 'boolean', description: 'Print only the summary', default: false },
   },
   async run({ args }) {
     await guard(async () => {
       const withSeed = await loadConfigArgument(args.config, args.seed);
-      const backend = await initBackend({
-        prefer: args.backend as 'auto',
-        ...(args.threads ? { threads: Number(args.threads) } : {}),
-      });
+      const backend = await initBackendFromArgs(args);
       const out = resolve(args.out);
       if (!args.quiet) process.stderr.write(`backend: ${backend.description}\noutput: ${out}\n`);
       const progress = createProgressReporter({
