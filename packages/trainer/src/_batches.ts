@@ -28,6 +28,12 @@ export function gatherBatch(
   return { images, labels };
 }
 
+/** The indices of `[0, n)` that are not in `removed`, ascending. */
+export function keptIndices(n: number, removed: Iterable<number>): Int32Array {
+  const drop = removed instanceof Set ? (removed as Set<number>) : new Set(removed);
+  return range(n).filter((i) => !drop.has(i));
+}
+
 /** An identity permutation `[0, n)`. */
 export function range(n: number): Int32Array {
   const result = new Int32Array(n);

@@ -6,7 +6,7 @@ import { type DatasetSplit, type ImageDataset, loadDataset } from '@none/data';
 import { type BuiltModel, buildModel, saveModel } from '@none/models';
 import { createActivationProbe } from '@none/probe';
 import * as tf from '@tensorflow/tfjs-core';
-import { argmaxRows, predictLogits } from './_batches';
+import { argmaxRows, keptIndices, predictLogits } from './_batches';
 import { activationClustering } from './baselines/activation-clustering';
 import { DP_SGD_SETTINGS, trainEpochsDpSgd } from './baselines/dp-sgd';
 import { readCheckpoint, readModelWeights, writeCheckpoint, writeModelWeights } from './checkpoint';
@@ -295,9 +295,7 @@ export async function runExperiment(
       } else {
         variant = `size <= ${options.baselines?.activationClustering?.sizeThreshold ?? 0.35}`;
         const removed = new Set(state.clustering?.removed ?? []);
-        const kept = Int32Array.from({ length: trainSet.shape[0] }, (_, i) => i).filter(
-          (i) => !removed.has(i),
-        );
+        const kept = keptIndices(trainSet.shape[0], removed);
         await trainStage(built, 'baseline', totalEpochs, { indices: kept, seed: options.seed + 1 });
       }
       // Activation Clustering's cost includes training the model it clusters.
@@ -407,9 +405,7 @@ export async function runExperiment(
         if (removed.size > 0) {
           // A fresh model (another initialisation seed) trained on the kept samples only; its
           // initial weights are checkpointed so that a kill before its first epoch resumes here.
-          const kept = Int32Array.from({ length: trainSet.shape[0] }, (_, i) => i).filter(
-            (i) => !removed.has(i),
-          );
+          const kept = keptIndices(trainSet.shape[0], removed);
           finalModel = build(1);
           if (state.epoch === 0 && !restored) await save(finalModel);
           await trainStage(finalModel, 'retrain', totalEpochs, {

@@ -2,7 +2,7 @@ import { augmentBatch, createRandom, type ImageDataset } from '@none/data';
 import { setDropoutStep } from '@none/models';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { gatherBatch } from './_batches';
+import { gatherBatch, range } from './_batches';
 import { TrainerError } from './errors';
 import { freezeBatchNorm } from './freeze-batch-norm';
 import { type LearningRateSchedule, learningRateAt } from './learning-rate';
@@ -89,7 +89,7 @@ export async function trainEpochs(
       `trainEpochs: dataset images are ${h}x${w}x${c}, the model expects [${expected.join(', ')}]`,
     );
   }
-  const pool = options.indices ?? Int32Array.from({ length: n }, (_, i) => i);
+  const pool = options.indices ?? range(n);
   const numClasses = Number(model.outputs[0]!.shape[1]);
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
   const unfreeze = options.freezeBatchNorm ? freezeBatchNorm(model) : () => {};

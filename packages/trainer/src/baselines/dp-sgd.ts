@@ -2,7 +2,7 @@ import { createRandom, type ImageDataset } from '@none/data';
 import { setDropoutStep } from '@none/models';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { gatherBatch } from '../_batches';
+import { gatherBatch, range } from '../_batches';
 import { TrainerError } from '../errors';
 import { freezeBatchNorm } from '../freeze-batch-norm';
 import { createOptimizer, type Optimizer } from '../optimizer';
@@ -266,7 +266,7 @@ export async function trainEpochsDpSgd(
       `${caller}: dataset images are ${h}x${w}x${c}, the model expects [${expected.join(', ')}]`,
     );
   }
-  const pool = options.indices ?? Int32Array.from({ length: n }, (_, i) => i);
+  const pool = options.indices ?? range(n);
   for (const index of pool) {
     if (!Number.isInteger(index) || index < 0 || index >= n) {
       throw invalid(`${caller}: indices must lie in [0, ${n}), got ${index}`);

@@ -3,6 +3,7 @@ import { type NeuronLayer, resetNeurons } from '@none/models';
 import { createActivationProbe } from '@none/probe';
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { keptIndices } from '../_batches';
 import { detectionQuality } from '../metrics';
 import {
   createOptimizer,
@@ -143,8 +144,7 @@ export async function runNone(
   try {
     while (state.phase !== 'done' && state.round < none.rounds) {
       const removedSet = new Set(state.removed);
-      const keptSamples = () =>
-        Int32Array.from({ length: n }, (_, i) => i).filter((i) => !removedSet.has(i));
+      const keptSamples = () => keptIndices(n, removedSet);
       if (state.phase === 'detect') {
         const record = await detectRound(model, dataset, keptSamples(), none, options, state);
         for (const i of record.flaggedIndices) removedSet.add(i);
