@@ -6,6 +6,7 @@ import { checkModel, type ModelImages } from './_model';
 import {
   prepareImages,
   type ReverseEngineeredTrigger,
+  type ReverseEngineerOptions,
   resolveReverseEngineerSettings,
   reverseEngineerPrepared,
 } from './reverse-engineer-trigger';
@@ -13,24 +14,16 @@ import {
 /** The trigger sizes of the paper's Table 2: 2%, 4%, ..., 12% of the image area. */
 export const NATURAL_TROJAN_BUDGETS = [0.02, 0.04, 0.06, 0.08, 0.1, 0.12] as const;
 
-/** Options of {@link naturalTrojanScan}. */
-export interface NaturalTrojanScanOptions {
+/**
+ * Options of {@link naturalTrojanScan}: those of {@link reverseEngineerTrigger} (steps,
+ * learning rate, batch size, penalty, labels) plus the budgets and targets to scan.
+ */
+export interface NaturalTrojanScanOptions
+  extends Omit<ReverseEngineerOptions, 'target' | 'maxMaskFraction' | 'seed'> {
   /** Mask budgets (fractions of the image area, each in (0, 1]). @default NATURAL_TROJAN_BUDGETS */
   budgets?: readonly number[];
   /** Target labels to try. @default every class 0..K-1 */
   targets?: readonly number[];
-  /** Adam steps per (budget, target). @default 200 */
-  steps?: number;
-  /** Adam learning rate. @default 0.1 */
-  learningRate?: number;
-  /** Images per step. @default 32 */
-  batchSize?: number;
-  /** Initial weight of the area hinge. @default 1 */
-  penaltyWeight?: number;
-  /** Growth factor of the hinge weight over the optimisation. @default 10 */
-  penaltyGrowth?: number;
-  /** True labels (see `reverseEngineerTrigger`). */
-  labels?: Int32Array;
   /** Seed; the (budget b, target k) run uses `hashSeed(seed, b, k)`. Integer in [0, 2^32). */
   seed: number;
 }

@@ -28,6 +28,26 @@ function poolInfo(input: TensorInfo, attrs: PoolAttrs): backend_util.Conv2DInfo 
 }
 
 /** Runs a SIMD pooling gradient with the batch split across the pool's threads. */
+/** The pooling geometry under the short names the loops use. */
+function poolGeometry(input: TensorInfo, attrs: PoolAttrs) {
+  const info = poolInfo(input, attrs);
+  return {
+    info,
+    n: info.batchSize,
+    h: info.inHeight,
+    w: info.inWidth,
+    c: info.inChannels,
+    oh: info.outHeight,
+    ow: info.outWidth,
+    sh: info.strideHeight,
+    sw: info.strideWidth,
+    fh: info.effectiveFilterHeight,
+    fw: info.effectiveFilterWidth,
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
+  };
+}
+
 function runPoolGrad(
   pool: SimdPool,
   fn: 'max_pool_grad' | 'max_tiling_pool_grad' | 'avg_pool_grad',
@@ -93,23 +113,10 @@ export function maxPoolGrad(args: WasmKernelArgs): TensorInfo {
   const { inputs, backend, attrs } = args;
   const dy = inputs.dy as TensorInfo;
   const input = inputs.input as TensorInfo;
-  const info = poolInfo(input, attrs as unknown as PoolAttrs);
-  const {
-    batchSize: n,
-    inHeight: h,
-    inWidth: w,
-    inChannels: c,
-    outHeight: oh,
-    outWidth: ow,
-  } = info;
-  const {
-    strideHeight: sh,
-    strideWidth: sw,
-    effectiveFilterHeight: fh,
-    effectiveFilterWidth: fw,
-  } = info;
-  const padTop = info.padInfo.top;
-  const padLeft = info.padInfo.left;
+  const { info, n, h, w, c, oh, ow, sh, sw, fh, fw, padTop, padLeft } = poolGeometry(
+    input,
+    attrs as unknown as PoolAttrs,
+  );
   const dx = allocate(backend, input.shape);
   const pool = simdPool(backend);
   if (pool !== null && c % 4 === 0) {
@@ -175,23 +182,10 @@ export function avgPoolGrad(args: WasmKernelArgs): TensorInfo {
   const { inputs, backend, attrs } = args;
   const dy = inputs.dy as TensorInfo;
   const input = inputs.input as TensorInfo;
-  const info = poolInfo(input, attrs as unknown as PoolAttrs);
-  const {
-    batchSize: n,
-    inHeight: h,
-    inWidth: w,
-    inChannels: c,
-    outHeight: oh,
-    outWidth: ow,
-  } = info;
-  const {
-    strideHeight: sh,
-    strideWidth: sw,
-    effectiveFilterHeight: fh,
-    effectiveFilterWidth: fw,
-  } = info;
-  const padTop = info.padInfo.top;
-  const padLeft = info.padInfo.left;
+  const { info, n, h, w, c, oh, ow, sh, sw, fh, fw, padTop, padLeft } = poolGeometry(
+    input,
+    attrs as unknown as PoolAttrs,
+  );
   const scale = 1 / (info.filterHeight * info.filterWidth);
   const dx = allocate(backend, input.shape);
   const pool = simdPool(backend);
