@@ -1,1 +1,5 @@
-export {};
+#!/usr/bin/env node
+import { runMain } from 'citty';
+import { benchCommand } from './commands';
+
+runMain(benchCommand);

@@ -30,7 +30,9 @@ export const experimentConfigSchema = z.strictObject({
   model: modelConfigSchema.prefault({}),
   training: trainingSchema.prefault({}),
   /** `none` trains plainly; `NONE` (or a baseline) also trains a defended model and compares. */
-  defense: z.enum(['none', 'NONE', 'dp-sgd', 'activation-clustering']).default('NONE'),
+  defense: z
+    .enum(['none', 'NONE', 'dp-sgd', 'activation-clustering', 'abl', 'nad', 'dbd'])
+    .default('NONE'),
   none: noneSchema.prefault({}),
   /** Options of the baselines (DP-SGD, Activation Clustering). */
   baselines: baselinesSchema.prefault({}),

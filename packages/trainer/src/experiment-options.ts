@@ -8,9 +8,17 @@ import type { AugmentOptions } from './train-epochs';
 
 /**
  * The defenses `runExperiment` knows: `none` trains plainly, `NONE` is this paper;
- * `dp-sgd` (Abadi et al., Hong et al.) and `activation-clustering` (Chen et al.) are baselines.
+ * `dp-sgd` (Abadi et al., Hong et al.), `activation-clustering` (Chen et al.), `abl` (Li et al.
+ * 2021a), `nad` (Li et al. 2021b) and `dbd` (Huang et al. 2022) are baselines.
  */
-export type Defense = 'none' | 'NONE' | 'dp-sgd' | 'activation-clustering';
+export type Defense =
+  | 'none'
+  | 'NONE'
+  | 'dp-sgd'
+  | 'activation-clustering'
+  | 'abl'
+  | 'nad'
+  | 'dbd';
 
 /** Options of the baseline defenses. */
 export interface BaselineOptions {

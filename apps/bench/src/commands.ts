@@ -1,0 +1,137 @@
+import { join, resolve } from 'node:path';
+import { initBackend } from '@none/backend';
+import { defineCommand } from 'citty';
+import { runSuite } from './runner';
+import { SUITES } from './suites';
+import { SCALES, type Scale } from './types';
+import type { BackendChoice } from './worker-protocol';
+import { writeSuiteReport } from './write-report';
+
+const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(2)}%`);
+
+/** Resolves `--suite` (a name, a comma list or `all`) into suites, or throws naming the bad one. */
+export function resolveSuites(value: string) {
+  const names = value === 'all' ? Object.keys(SUITES) : value.split(',').map((s) => s.trim());
+  return names.map((name) => {
+    const suite = SUITES[name];
+    if (!suite) throw new RangeError(`unknown suite "${name}"; the suites are: ${Object.keys(SUITES).join(', ')}, all`);
+    return suite;
+  });
+}
+
+export function resolveScale(value: string): Scale {
+  if (!(SCALES as readonly string[]).includes(value)) throw new RangeError(`unknown scale "${value}"; expected one of ${SCALES.join(', ')}`);
+  return value as Scale;
+}
+
+export const benchCommand = defineCommand({
+  meta: {
+    name: 'bench',
+    description:
+      "Run the paper's reproduction suites and write Markdown reports (our numbers beside the paper's). Finished runs are kept in results.jsonl and never recomputed.",
+  },
+  args: {
+    suite: { type: 'string', description: `Suite(s): ${Object.keys(SUITES).join(', ')}, all (comma list allowed)`, required: false },
+    scale: { type: 'string', description: 'smoke (CI, minutes) | cpu (this machine, < 1 h per suite) | full (paper scale, GPU)', default: 'cpu' },
+    out: { type: 'string', description: 'Results folder; a suite writes to <out>/<scale>/<suite>/', default: 'bench-results' },
+    parallel: { type: 'string', description: 'Runs at a time, each in its own process (default: the core count)' },
+    only: { type: 'string', description: 'Only runs whose id contains this text' },
+    list: { type: 'boolean', description: 'List the suites and their runs at --scale, run nothing', default: false },
+    'report-only': { type: 'boolean', description: 'Rewrite the reports from results.jsonl, run nothing', default: false },
+    queue: { type: 'string', description: 'Enqueue the runs on a BullMQ queue (redis://host:port) instead of running them here; `none worker --queue` runs them' },
+    backend: { type: 'string', description: 'auto | tensorflow | wasm | cpu', default: 'auto' },
+  },
+  async run({ args }) {
+    try {
+      const scale = resolveScale(args.scale);
+      const suites = resolveSuites(args.suite ?? (args.list ? 'all' : ''));
+      if (args.list) {
+        for (const suite of suites) {
+          const runs = suite.runs(scale);
+          process.stdout.write(`${suite.name} (${suite.reproduces}): ${runs.length} runs at ${scale}\n`);
+          for (const r of runs) process.stdout.write(`  ${r.id}\n`);
+        }
+        return;
+      }
+      let failures = 0;
+      for (const suite of suites) {
+        const dir = resolve(join(args.out, scale, suite.name));
+        if (!args['report-only']) {
+          if (args.queue) {
+            const { runSuiteOnQueue } = await import('./queue');
+            const summary = await runSuiteOnQueue(suite, { scale, outDir: dir, connection: args.queue, ...(args.only ? { filter: (s) => s.id.includes(args.only!) } : {}), onEvent: log });
+            failures += summary.failed.length;
+          } else {
+            const summary = await runSuite(suite, {
+              scale,
+              outDir: dir,
+              backend: args.backend as BackendChoice,
+              ...(args.parallel ? { parallel: Number(args.parallel) } : {}),
+              ...(args.only ? { filter: (s) => s.id.includes(args.only!) } : {}),
+              onEvent: log,
+            });
+            failures += summary.failed.length;
+          }
+        }
+        const path = await writeSuiteReport(suite, scale, dir);
+        process.stdout.write(`report: ${path}\n`);
+      }
+      if (failures > 0) {
+        process.stderr.write(`none bench: ${failures} run(s) failed (see above); finished runs are kept\n`);
+        process.exitCode = 1;
+      }
+    } catch (error) {
+      if (!(error instanceof RangeError) && !(error as Error).message?.startsWith('invalid experiment config')) throw error;
+      process.stderr.write(`none bench: ${(error as Error).message}\n`);
+      process.exitCode = 1;
+    }
+  },
+});
+
+function log(event: import('./runner').RunnerEvent): void {
+  const w = (s: string) => process.stderr.write(`${s}\n`);
+  switch (event.type) {
+    case 'plan':
+      w(`== ${event.suite}: ${event.total} runs, ${event.done} already done, ${event.pending} to run, ${event.parallel} at a time`);
+      break;
+    case 'start':
+      w(`[${event.index}/${event.pending}] start ${event.id}`);
+      break;
+    case 'progress':
+      w(`    ${event.id}: ${event.message}`);
+      break;
+    case 'finish': {
+      const r = event.result;
+      const d = r.defended;
+      w(
+        `[${event.index}/${event.pending}] done ${r.id} in ${(r.wallMs / 1000).toFixed(0)} s: undefended BA ${pct(r.undefended.ba)} ASR ${pct(r.undefended.asr)}` +
+          (d ? `; ${d.defense} BA ${pct(d.ba)} ASR ${pct(d.asr)} (${d.overhead.toFixed(2)}x)` : ''),
+      );
+      break;
+    }
+    case 'fail':
+      w(`FAILED ${event.id}: ${event.error}`);
+      break;
+  }
+}
+
+export const workerCommand = defineCommand({
+  meta: { name: 'worker', description: 'Run bench jobs from a BullMQ queue (redis://host:port) until stopped' },
+  args: {
+    queue: { type: 'string', description: 'Redis URL of the queue, e.g. redis://127.0.0.1:6379', required: true },
+    backend: { type: 'string', description: 'auto | tensorflow | wasm | cpu', default: 'auto' },
+    concurrency: { type: 'string', description: 'Jobs at a time in this worker', default: '1' },
+  },
+  async run({ args }) {
+    const backend = await initBackend({ prefer: args.backend as BackendChoice });
+    process.stderr.write(`none worker: backend ${backend.description}; waiting for jobs on ${args.queue}\n`);
+    const { startQueueWorker } = await import('./queue');
+    const worker = await startQueueWorker({ connection: args.queue, concurrency: Number(args.concurrency) });
+    const stop = async () => {
+      await worker.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  },
+});

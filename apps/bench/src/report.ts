@@ -1,0 +1,97 @@
+import type { RunResult, Scale, SuiteDefinition } from './types';
+
+const pct = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? '–' : (v * 100).toFixed(2));
+/** Paper values are stored in percent already. */
+const ppct = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(2));
+const secs = (ms: number) => (ms / 1000).toFixed(0);
+const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+
+export interface ReportContext {
+  scale: Scale;
+  /** Lines about the machine and versions, from the results. */
+  generatedAt?: string;
+  /** Markdown for plots, inserted after the table. */
+  figures?: string;
+}
+
+function header(results: RunResult[]): string[] {
+  const backends = [...new Set(results.map((r) => r.backend))].join(', ') || '–';
+  const revisions = [...new Set(results.map((r) => r.gitRevision ?? 'unknown'))].join(', ') || '–';
+  const hosts = [...new Set(results.map((r) => `${r.host.cpus} cores, ${r.host.platform}`))].join('; ') || '–';
+  const tfjs = [...new Set(results.map((r) => r.versions.tfjs))].join(', ');
+  const node = [...new Set(results.map((r) => r.versions.node))].join(', ');
+  return [`- backend: ${backends}; tfjs ${tfjs}; node ${node}`, `- machine: ${hosts}`, `- git revision(s): ${revisions}`];
+}
+
+/** The results table of a suite: our numbers beside the paper's for every cell. */
+export function resultsTable(results: RunResult[]): string {
+  if (results.length === 0) return '_No results yet._';
+  const labelKeys = [...new Set(results.flatMap((r) => Object.keys(r.labels)))];
+  const natural = results.some((r) => r.natural);
+  const detection = results.some((r) => r.defended && r.defended.precision !== null);
+  const columns = [
+    ...labelKeys,
+    'undefended BA / ASR',
+    'paper',
+    'defense',
+    'defended BA / ASR',
+    'paper',
+    ...(detection ? ['removed', 'precision / recall', 'paper P / R'] : []),
+    ...(natural ? ['REASR undef. → def.', 'paper'] : []),
+    'time undef. / def. (s)',
+    'overhead',
+    ...(results.some((r) => r.paper?.overhead) ? ['paper overhead'] : []),
+  ];
+  const lines = [`| ${columns.join(' | ')} |`, `|${columns.map(() => '---').join('|')}|`];
+  for (const r of results) {
+    const p = r.paper;
+    const d = r.defended;
+    const cells = [
+      ...labelKeys.map((k) => String(r.labels[k] ?? '')),
+      `${pct(r.undefended.ba)} / ${pct(r.undefended.asr)}`,
+      p && (p.undefendedBa !== undefined || p.undefendedAsr !== undefined) ? `${ppct(p.undefendedBa)} / ${ppct(p.undefendedAsr)}` : '–',
+      d ? `${d.defense}${d.defense === 'NONE' ? ` (${d.variant})` : ''}` : 'none',
+      d ? `**${pct(d.ba)} / ${pct(d.asr)}**` : '–',
+      p && (p.ba !== undefined || p.asr !== undefined) ? `${ppct(p.ba)} / ${ppct(p.asr)}` : '–',
+      ...(detection
+        ? [d ? String(d.removed) : '–', d && d.precision !== null ? `${d.removed > 0 ? pct(d.precision) : '–'} / ${pct(d.recall)}` : '–', p?.precision !== undefined ? `${ppct(p.precision)} / ${ppct(p.recall)}` : '–']
+        : []),
+      ...(natural
+        ? [
+            r.natural ? `${pct(mean(r.natural.undefended))} → ${r.natural.defended ? pct(mean(r.natural.defended)) : '–'}` : '–',
+            p?.undefendedAsr !== undefined && r.natural ? `${ppct(p.undefendedAsr)} → ${ppct(p.asr)}` : '–',
+          ]
+        : []),
+      `${secs(r.undefended.trainMs)} / ${d ? secs(d.trainMs) : '–'}`,
+      d ? `${d.overhead.toFixed(2)}x` : '–',
+      ...(results.some((x) => x.paper?.overhead) ? [p?.overhead ? `${p.overhead.toFixed(2)}x` : '–'] : []),
+    ];
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+/** A suite's Markdown report. */
+export function formatSuiteReport(suite: SuiteDefinition, results: RunResult[], context: ReportContext): string {
+  const planned = suite.runs(context.scale).length;
+  const sources = [...new Set(results.flatMap((r) => (r.paper ? [r.paper.source] : [])))];
+  return [
+    `# ${suite.title} (\`${suite.name}\`, scale \`${context.scale}\`)`,
+    '',
+    `Reproduces the paper's ${suite.reproduces}. ${suite.description}`,
+    '',
+    `**Scale.** ${suite.scaleNote(context.scale)}`,
+    '',
+    `${results.length} of ${planned} runs finished.`,
+    ...header(results),
+    '',
+    'BA and ASR in percent (ours in bold; the paper\'s beside them). Times are wall-clock training times on this machine, including, for a defense, everything it adds (probing, detection, retraining).',
+    '',
+    resultsTable(results),
+    '',
+    ...(sources.length ? [`Paper cells: ${sources.join('; ')}.`, ''] : []),
+    ...(context.figures ? [context.figures, ''] : []),
+    `_Regenerate: \`none bench --suite ${suite.name} --scale ${context.scale}\` (finished runs are read from results.jsonl, not recomputed)._`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,29 @@
+import type { SuiteDefinition } from '../types';
+import { injectedSuite } from './injected';
+import { benignSuite, efficiencySuite, naturalSuite, precisionRecallSuite, sensitivitySuite } from './others';
+import {
+  activationsSuite,
+  moreAttacksSuite,
+  patternsSuite,
+  poisonRateSuite,
+  triggerSizeSuite,
+} from './robustness';
+
+/** Every suite, by name. */
+export const SUITES: Record<string, SuiteDefinition> = Object.fromEntries(
+  [
+    injectedSuite,
+    benignSuite,
+    patternsSuite,
+    triggerSizeSuite,
+    poisonRateSuite,
+    moreAttacksSuite,
+    activationsSuite,
+    sensitivitySuite,
+    naturalSuite,
+    efficiencySuite,
+    precisionRecallSuite,
+  ].map((s) => [s.name, s]),
+);
+
+export { PRESETS } from './_presets';

@@ -1,0 +1,96 @@
+import { type PaperDefense, type PaperRow, TABLE_1, table1MnistMean } from '../paper';
+import type { PaperCell, RunSpec, Scale, SuiteDefinition } from '../types';
+import { BADNETS, experimentRun, NETWORK_NAMES, overSeeds, PRESETS } from './_presets';
+
+const ATTACKS = {
+  'badnets-single': BADNETS,
+  'badnets-label-specific': { ...BADNETS, labelMode: 'label-specific' },
+} as const;
+
+const DEFENSES = ['NONE', 'dp-sgd', 'nad', 'activation-clustering', 'abl'] as const;
+
+const FULL_DATASETS = {
+  MNIST: {
+    dataset: { type: 'mnist-idx', directory: 'data/mnist' },
+    networks: ['nin', 'vgg11', 'resnet18'],
+  },
+  'CIFAR-10': {
+    dataset: { type: 'cifar10', directory: 'data/cifar-10-batches-bin' },
+    networks: ['nin', 'vgg16', 'resnet18'],
+  },
+  GTSRB: { dataset: { type: 'gtsrb', directory: 'data/gtsrb' }, networks: ['nin', 'vgg16', 'resnet18'] },
+} as const;
+
+/** The paper's cell of a defense in a Table 1 row. */
+export function paperCell(row: PaperRow | undefined, defense: PaperDefense | 'dbd', source: string): PaperCell | undefined {
+  const cell = row?.[defense];
+  if (!row || !cell) return undefined;
+  const undefended = row.undefended;
+  return {
+    source,
+    ba: cell[0],
+    asr: cell[1],
+    ...(undefended ? { undefendedBa: undefended[0], undefendedAsr: undefended[1] } : {}),
+  };
+}
+
+/** Table 1: BadNets single-target and label-specific, against NONE and the four baselines. */
+export const injectedSuite: SuiteDefinition = {
+  name: 'injected',
+  title: 'Injected trojans: NONE against DP-SGD, NAD, AC and ABL',
+  reproduces: 'Table 1 (BadNets rows)',
+  description:
+    'Every cell trains an undefended model and a defended one from the same poisoned data and seed; BA is the clean test accuracy, ASR the share of triggered test images (not already of the target) classified as the target.',
+  scaleNote: (scale) =>
+    scale === 'full'
+      ? "full: MNIST (IDX files in data/mnist), CIFAR-10 and GTSRB with the paper's networks, 100 epochs"
+      : `${PRESETS[scale].note}. The paper has no small-CNN row: our cells are compared with the mean of its three MNIST networks (NiN, VGG11, ResNet18).`,
+  runs(scale: Scale): RunSpec[] {
+    const runs: RunSpec[] = [];
+    for (const [attackName, attack] of Object.entries(ATTACKS)) {
+      if (scale === 'full') {
+        for (const [datasetName, { dataset, networks }] of Object.entries(FULL_DATASETS)) {
+          for (const network of networks) {
+            const name = NETWORK_NAMES[network]!;
+            const key = `${attackName}|${datasetName}|${name}`;
+            for (const defense of DEFENSES) {
+              runs.push(
+                ...overSeeds(scale, (seed) =>
+                  experimentRun(
+                    scale,
+                    `${attackName}/${datasetName}/${network}/${defense}`,
+                    { attack: attackName, dataset: datasetName, network: name, defense },
+                    {
+                      seed,
+                      dataset,
+                      attack: { ...attack, target: datasetName === 'GTSRB' ? 1 : 0 },
+                      model: { architecture: network },
+                      defense,
+                    },
+                    paperCell(TABLE_1[key], defense, `Table 1, ${datasetName} / ${name}`),
+                  ),
+                ),
+              );
+            }
+          }
+        }
+        continue;
+      }
+      const reference = table1MnistMean(attackName as keyof typeof ATTACKS);
+      for (const defense of DEFENSES) {
+        runs.push(
+          ...overSeeds(scale, (seed) =>
+            experimentRun(
+              scale,
+              `${attackName}/small-cnn/${defense}`,
+              { attack: attackName, dataset: 'embedded MNIST', network: 'small CNN', defense },
+              { seed, attack, defense },
+              paperCell(reference, defense, 'Table 1, MNIST, mean of NiN/VGG11/ResNet18'),
+            ),
+          ),
+        );
+      }
+    }
+    return runs;
+  },
+};
