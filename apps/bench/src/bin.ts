@@ -1,5 +1,10 @@
 #!/usr/bin/env node
+// `none-bench [--suite ...]` runs suites; `none-bench worker --queue URL` runs queued jobs.
 import { runMain } from 'citty';
-import { benchCommand } from './commands';
+import { benchCommand, workerCommand } from './commands';
 
-runMain(benchCommand);
+if (process.argv[2] === 'worker') {
+  runMain(workerCommand, { rawArgs: process.argv.slice(3) });
+} else {
+  runMain(benchCommand);
+}

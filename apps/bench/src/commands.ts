@@ -7,20 +7,25 @@ import { SCALES, type Scale } from './types';
 import type { BackendChoice } from './worker-protocol';
 import { writeSuiteReport } from './write-report';
 
-const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(2)}%`);
+const pct = (v: number | null | undefined) =>
+  v === null || v === undefined ? '–' : `${(v * 100).toFixed(2)}%`;
 
 /** Resolves `--suite` (a name, a comma list or `all`) into suites, or throws naming the bad one. */
 export function resolveSuites(value: string) {
   const names = value === 'all' ? Object.keys(SUITES) : value.split(',').map((s) => s.trim());
   return names.map((name) => {
     const suite = SUITES[name];
-    if (!suite) throw new RangeError(`unknown suite "${name}"; the suites are: ${Object.keys(SUITES).join(', ')}, all`);
+    if (!suite)
+      throw new RangeError(
+        `unknown suite "${name}"; the suites are: ${Object.keys(SUITES).join(', ')}, all`,
+      );
     return suite;
   });
 }
 
 export function resolveScale(value: string): Scale {
-  if (!(SCALES as readonly string[]).includes(value)) throw new RangeError(`unknown scale "${value}"; expected one of ${SCALES.join(', ')}`);
+  if (!(SCALES as readonly string[]).includes(value))
+    throw new RangeError(`unknown scale "${value}"; expected one of ${SCALES.join(', ')}`);
   return value as Scale;
 }
 
@@ -31,14 +36,42 @@ export const benchCommand = defineCommand({
       "Run the paper's reproduction suites and write Markdown reports (our numbers beside the paper's). Finished runs are kept in results.jsonl and never recomputed.",
   },
   args: {
-    suite: { type: 'string', description: `Suite(s): ${Object.keys(SUITES).join(', ')}, all (comma list allowed)`, required: false },
-    scale: { type: 'string', description: 'smoke (CI, minutes) | cpu (this machine, < 1 h per suite) | full (paper scale, GPU)', default: 'cpu' },
-    out: { type: 'string', description: 'Results folder; a suite writes to <out>/<scale>/<suite>/', default: 'bench-results' },
-    parallel: { type: 'string', description: 'Runs at a time, each in its own process (default: the core count)' },
+    suite: {
+      type: 'string',
+      description: `Suite(s): ${Object.keys(SUITES).join(', ')}, all (comma list allowed)`,
+      required: false,
+    },
+    scale: {
+      type: 'string',
+      description:
+        'smoke (CI, minutes) | cpu (this machine, < 1 h per suite) | full (paper scale, GPU)',
+      default: 'cpu',
+    },
+    out: {
+      type: 'string',
+      description: 'Results folder; a suite writes to <out>/<scale>/<suite>/',
+      default: 'bench-results',
+    },
+    parallel: {
+      type: 'string',
+      description: 'Runs at a time, each in its own process (default: the core count)',
+    },
     only: { type: 'string', description: 'Only runs whose id contains this text' },
-    list: { type: 'boolean', description: 'List the suites and their runs at --scale, run nothing', default: false },
-    'report-only': { type: 'boolean', description: 'Rewrite the reports from results.jsonl, run nothing', default: false },
-    queue: { type: 'string', description: 'Enqueue the runs on a BullMQ queue (redis://host:port) instead of running them here; `none worker --queue` runs them' },
+    list: {
+      type: 'boolean',
+      description: 'List the suites and their runs at --scale, run nothing',
+      default: false,
+    },
+    'report-only': {
+      type: 'boolean',
+      description: 'Rewrite the reports from results.jsonl, run nothing',
+      default: false,
+    },
+    queue: {
+      type: 'string',
+      description:
+        'Enqueue the runs on a BullMQ queue (redis://host:port) instead of running them here; `none worker --queue` runs them',
+    },
     backend: { type: 'string', description: 'auto | tensorflow | wasm | cpu', default: 'auto' },
   },
   async run({ args }) {
@@ -48,7 +81,9 @@ export const benchCommand = defineCommand({
       if (args.list) {
         for (const suite of suites) {
           const runs = suite.runs(scale);
-          process.stdout.write(`${suite.name} (${suite.reproduces}): ${runs.length} runs at ${scale}\n`);
+          process.stdout.write(
+            `${suite.name} (${suite.reproduces}): ${runs.length} runs at ${scale}\n`,
+          );
           for (const r of runs) process.stdout.write(`  ${r.id}\n`);
         }
         return;
@@ -59,7 +94,13 @@ export const benchCommand = defineCommand({
         if (!args['report-only']) {
           if (args.queue) {
             const { runSuiteOnQueue } = await import('./queue');
-            const summary = await runSuiteOnQueue(suite, { scale, outDir: dir, connection: args.queue, ...(args.only ? { filter: (s) => s.id.includes(args.only!) } : {}), onEvent: log });
+            const summary = await runSuiteOnQueue(suite, {
+              scale,
+              outDir: dir,
+              connection: args.queue,
+              ...(args.only ? { filter: (s) => s.id.includes(args.only!) } : {}),
+              onEvent: log,
+            });
             failures += summary.failed.length;
           } else {
             const summary = await runSuite(suite, {
@@ -77,11 +118,17 @@ export const benchCommand = defineCommand({
         process.stdout.write(`report: ${path}\n`);
       }
       if (failures > 0) {
-        process.stderr.write(`none bench: ${failures} run(s) failed (see above); finished runs are kept\n`);
+        process.stderr.write(
+          `none bench: ${failures} run(s) failed (see above); finished runs are kept\n`,
+        );
         process.exitCode = 1;
       }
     } catch (error) {
-      if (!(error instanceof RangeError) && !(error as Error).message?.startsWith('invalid experiment config')) throw error;
+      if (
+        !(error instanceof RangeError) &&
+        !(error as Error).message?.startsWith('invalid experiment config')
+      )
+        throw error;
       process.stderr.write(`none bench: ${(error as Error).message}\n`);
       process.exitCode = 1;
     }
@@ -92,7 +139,9 @@ function log(event: import('./runner').RunnerEvent): void {
   const w = (s: string) => process.stderr.write(`${s}\n`);
   switch (event.type) {
     case 'plan':
-      w(`== ${event.suite}: ${event.total} runs, ${event.done} already done, ${event.pending} to run, ${event.parallel} at a time`);
+      w(
+        `== ${event.suite}: ${event.total} runs, ${event.done} already done, ${event.pending} to run, ${event.parallel} at a time`,
+      );
       break;
     case 'start':
       w(`[${event.index}/${event.pending}] start ${event.id}`);
@@ -116,17 +165,48 @@ function log(event: import('./runner').RunnerEvent): void {
 }
 
 export const workerCommand = defineCommand({
-  meta: { name: 'worker', description: 'Run bench jobs from a BullMQ queue (redis://host:port) until stopped' },
+  meta: {
+    name: 'worker',
+    description: 'Run bench jobs from a BullMQ queue (redis://host:port) until stopped',
+  },
   args: {
-    queue: { type: 'string', description: 'Redis URL of the queue, e.g. redis://127.0.0.1:6379', required: true },
+    queue: {
+      type: 'string',
+      description: 'Redis URL of the queue, e.g. redis://127.0.0.1:6379',
+      required: true,
+    },
     backend: { type: 'string', description: 'auto | tensorflow | wasm | cpu', default: 'auto' },
     concurrency: { type: 'string', description: 'Jobs at a time in this worker', default: '1' },
+    'work-dir': {
+      type: 'string',
+      description: 'Where run checkpoints go (a restarted worker resumes them)',
+      default: 'bench-worker',
+    },
+    'lock-seconds': {
+      type: 'string',
+      description:
+        "Seconds without a heartbeat after which a dead worker's job goes to another worker",
+      default: '120',
+    },
   },
   async run({ args }) {
     const backend = await initBackend({ prefer: args.backend as BackendChoice });
-    process.stderr.write(`none worker: backend ${backend.description}; waiting for jobs on ${args.queue}\n`);
+    process.stderr.write(
+      `none worker: backend ${backend.description}; waiting for jobs on ${args.queue}\n`,
+    );
     const { startQueueWorker } = await import('./queue');
-    const worker = await startQueueWorker({ connection: args.queue, concurrency: Number(args.concurrency) });
+    const lockDuration = Number(args['lock-seconds']) * 1000;
+    const worker = await startQueueWorker({
+      connection: args.queue,
+      concurrency: Number(args.concurrency),
+      workDir: args['work-dir'],
+      lockDuration,
+      stalledInterval: Math.max(1000, Math.min(30_000, lockDuration / 2)),
+      onJob: (job, state, detail) =>
+        process.stderr.write(
+          `none worker: ${state} ${job.data.suite}/${job.data.spec.id}${detail ? `: ${detail}` : ''}\n`,
+        ),
+    });
     const stop = async () => {
       await worker.close();
       process.exit(0);

@@ -21,19 +21,27 @@ const SUBSET_SEED = 20221;
 export interface ExecuteRunOptions {
   suite: string;
   scale: Scale;
-  /** The suite's folder; the run's checkpoints go to `<outDir>/runs/<id>`. */
+  /** The suite's folder; the run's checkpoints go to `<outDir>/runs/<id>/<hash>`. */
   outDir: string;
   onEvent?: (event: ExperimentEvent) => void | Promise<void>;
 }
 
 /** The hash that identifies a run's result: its spec (config, subset, scan), nothing else. */
 export function runHash(spec: RunSpec): string {
-  return hashConfig({ kind: spec.kind, config: parseExperimentConfig(spec.config), subset: spec.subset ?? null, scan: spec.scan ?? null });
+  return hashConfig({
+    kind: spec.kind,
+    config: parseExperimentConfig(spec.config),
+    subset: spec.subset ?? null,
+    scan: spec.scan ?? null,
+  });
 }
 
 function firstN(dataset: ImageDataset, n: number): ImageDataset {
   const count = Math.min(n, dataset.shape[0]);
-  return subsetDataset(shuffleDataset(dataset, { seed: SUBSET_SEED }), Int32Array.from({ length: count }, (_, i) => i));
+  return subsetDataset(
+    shuffleDataset(dataset, { seed: SUBSET_SEED }),
+    Int32Array.from({ length: count }, (_, i) => i),
+  );
 }
 
 let revision: string | null | undefined;
@@ -54,7 +62,8 @@ function gitRevision(): string | null {
 
 /**
  * Runs one experiment of a suite in this process (the backend must be initialised) and
- * returns its result line. Checkpoints go to `<outDir>/runs/<id>`, so a killed run resumes.
+ * returns its result line. Checkpoints go to `<outDir>/runs/<id>/<hash>`, so a killed run
+ * resumes.
  */
 export async function executeRun(spec: RunSpec, options: ExecuteRunOptions): Promise<RunResult> {
   const config = parseExperimentConfig(spec.config, `${options.suite}/${spec.id}`);
@@ -62,9 +71,13 @@ export async function executeRun(spec: RunSpec, options: ExecuteRunOptions): Pro
   let data: DatasetSplit | undefined;
   if (spec.subset) {
     const full = await loadDataset(experiment.dataset);
-    data = { train: firstN(full.train, spec.subset.train), test: firstN(full.test, spec.subset.test) };
+    data = {
+      train: firstN(full.train, spec.subset.train),
+      test: firstN(full.test, spec.subset.test),
+    };
   }
-  const runDir = join(options.outDir, 'runs', spec.id);
+  // One folder per spec: a changed config of the same id starts afresh instead of resuming.
+  const runDir = join(options.outDir, 'runs', spec.id, runHash(spec));
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const report = await runExperiment(experiment, {
@@ -75,13 +88,21 @@ export async function executeRun(spec: RunSpec, options: ExecuteRunOptions): Pro
   });
   let natural: RunResult['natural'];
   if (spec.kind === 'natural') {
-    const scan = spec.scan ?? { budgets: [0.02, 0.04, 0.06, 0.08, 0.1, 0.12], steps: 150, images: 500 };
+    const scan = spec.scan ?? {
+      budgets: [0.02, 0.04, 0.06, 0.08, 0.1, 0.12],
+      steps: 150,
+      images: 500,
+    };
     const test = data?.test ?? (await loadDataset(experiment.dataset)).test;
     const images = firstN(test, scan.images);
     const reasr = async (dir: string) => {
       const built = await loadModel(join(runDir, dir));
       try {
-        const result = naturalTrojanScan(built.model, images, { budgets: scan.budgets, steps: scan.steps, seed: config.seed });
+        const result = naturalTrojanScan(built.model, images, {
+          budgets: scan.budgets,
+          steps: scan.steps,
+          seed: config.seed,
+        });
         return result.budgets.map((b) => b.reasr);
       } finally {
         built.model.dispose();
@@ -108,7 +129,11 @@ export async function executeRun(spec: RunSpec, options: ExecuteRunOptions): Pro
     host: { cpus: cpus().length, platform: platform() },
     startedAt,
     wallMs: performance.now() - started,
-    undefended: { ba: report.undefended.ba, asr: report.undefended.asr, trainMs: report.undefended.trainMs },
+    undefended: {
+      ba: report.undefended.ba,
+      asr: report.undefended.asr,
+      trainMs: report.undefended.trainMs,
+    },
     defended: d
       ? {
           defense: d.defense,

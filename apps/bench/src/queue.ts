@@ -27,7 +27,9 @@ export function redisConnection(url: string) {
     throw new RangeError(`queue: "${url}" is not a Redis URL (expected redis://host:port)`);
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new RangeError(`queue: "${url}" is not a Redis URL (expected redis://host:port, got protocol ${parsed.protocol})`);
+    throw new RangeError(
+      `queue: "${url}" is not a Redis URL (expected redis://host:port, got protocol ${parsed.protocol})`,
+    );
   }
   return {
     host: parsed.hostname,
@@ -59,7 +61,10 @@ export interface QueueSuiteOptions {
  * each result to results.jsonl as it arrives. Killing this process loses nothing: finished
  * jobs keep their results in Redis and the next call records them without rerunning.
  */
-export async function runSuiteOnQueue(suite: SuiteDefinition, options: QueueSuiteOptions): Promise<SuiteRunSummary> {
+export async function runSuiteOnQueue(
+  suite: SuiteDefinition,
+  options: QueueSuiteOptions,
+): Promise<SuiteRunSummary> {
   const connection = redisConnection(options.connection);
   const queue = new Queue<BenchJobData, RunResult>(QUEUE_NAME, { connection });
   const events = new QueueEvents(QUEUE_NAME, { connection });
@@ -69,7 +74,14 @@ export async function runSuiteOnQueue(suite: SuiteDefinition, options: QueueSuit
     const path = resultsPath(options.outDir);
     const done = new Set((await readResults(path)).map(resultKey));
     const pending = plan.filter((s) => !done.has(resultKey({ id: s.id, configHash: s.hash })));
-    options.onEvent?.({ type: 'plan', suite: suite.name, total: plan.length, done: plan.length - pending.length, pending: pending.length, parallel: 0 });
+    options.onEvent?.({
+      type: 'plan',
+      suite: suite.name,
+      total: plan.length,
+      done: plan.length - pending.length,
+      pending: pending.length,
+      parallel: 0,
+    });
     const failed: SuiteRunSummary['failed'] = [];
     let finished = 0;
     const waiting = new Map<string, RunSpec & { hash: string }>();
@@ -84,7 +96,13 @@ export async function runSuiteOnQueue(suite: SuiteDefinition, options: QueueSuit
       if (!waiting.delete(id)) return;
       await appendResult(path, result);
       finished += 1;
-      options.onEvent?.({ type: 'finish', id: result.id, result, index: finished, pending: pending.length });
+      options.onEvent?.({
+        type: 'finish',
+        id: result.id,
+        result,
+        index: finished,
+        pending: pending.length,
+      });
       check();
     };
     const fail = (id: string, reason: string) => {
@@ -97,14 +115,18 @@ export async function runSuiteOnQueue(suite: SuiteDefinition, options: QueueSuit
     };
     // Listen before adding, so that no completion is missed.
     events.on('completed', ({ jobId: id, returnvalue }) => {
-      void record(id, (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as RunResult);
+      void record(
+        id,
+        (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as RunResult,
+      );
     });
     events.on('failed', async ({ jobId: id, failedReason }) => {
       const job = await queue.getJob(id);
       // A failure with attempts left is retried; only the last one counts.
       if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) fail(id, failedReason);
     });
-    for (const spec of pending) waiting.set(jobId(suite.name, options.scale, spec.id, spec.hash), spec);
+    for (const spec of pending)
+      waiting.set(jobId(suite.name, options.scale, spec.id, spec.hash), spec);
     for (const [id, spec] of [...waiting]) {
       const existing = await queue.getJob(id);
       if (existing) {
@@ -120,7 +142,13 @@ export async function runSuiteOnQueue(suite: SuiteDefinition, options: QueueSuit
       await queue.add(
         spec.id,
         { suite: suite.name, scale: options.scale, spec },
-        { jobId: id, attempts: options.attempts ?? 3, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: false, removeOnFail: false },
+        {
+          jobId: id,
+          attempts: options.attempts ?? 3,
+          backoff: { type: 'fixed', delay: 1000 },
+          removeOnComplete: false,
+          removeOnFail: false,
+        },
       );
       options.onEvent?.({ type: 'progress', id: spec.id, message: 'queued' });
     }
@@ -160,7 +188,9 @@ export interface QueueWorkerOptions {
 }
 
 /** Starts a worker that runs bench jobs (the backend must be initialised). */
-export async function startQueueWorker(options: QueueWorkerOptions): Promise<Worker<BenchJobData, RunResult>> {
+export async function startQueueWorker(
+  options: QueueWorkerOptions,
+): Promise<Worker<BenchJobData, RunResult>> {
   const workDir = options.workDir ?? 'bench-worker';
   const worker = new Worker<BenchJobData, RunResult>(
     QUEUE_NAME,

@@ -1,6 +1,7 @@
 import type { RunResult, Scale, SuiteDefinition } from './types';
 
-const pct = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? '–' : (v * 100).toFixed(2));
+const pct = (v: number | null | undefined) =>
+  v === null || v === undefined || Number.isNaN(v) ? '–' : (v * 100).toFixed(2);
 /** Paper values are stored in percent already. */
 const ppct = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(2));
 const secs = (ms: number) => (ms / 1000).toFixed(0);
@@ -17,10 +18,15 @@ export interface ReportContext {
 function header(results: RunResult[]): string[] {
   const backends = [...new Set(results.map((r) => r.backend))].join(', ') || '–';
   const revisions = [...new Set(results.map((r) => r.gitRevision ?? 'unknown'))].join(', ') || '–';
-  const hosts = [...new Set(results.map((r) => `${r.host.cpus} cores, ${r.host.platform}`))].join('; ') || '–';
+  const hosts =
+    [...new Set(results.map((r) => `${r.host.cpus} cores, ${r.host.platform}`))].join('; ') || '–';
   const tfjs = [...new Set(results.map((r) => r.versions.tfjs))].join(', ');
   const node = [...new Set(results.map((r) => r.versions.node))].join(', ');
-  return [`- backend: ${backends}; tfjs ${tfjs}; node ${node}`, `- machine: ${hosts}`, `- git revision(s): ${revisions}`];
+  return [
+    `- backend: ${backends}; tfjs ${tfjs}; node ${node}`,
+    `- machine: ${hosts}`,
+    `- git revision(s): ${revisions}`,
+  ];
 }
 
 /** The results table of a suite: our numbers beside the paper's for every cell. */
@@ -49,22 +55,36 @@ export function resultsTable(results: RunResult[]): string {
     const cells = [
       ...labelKeys.map((k) => String(r.labels[k] ?? '')),
       `${pct(r.undefended.ba)} / ${pct(r.undefended.asr)}`,
-      p && (p.undefendedBa !== undefined || p.undefendedAsr !== undefined) ? `${ppct(p.undefendedBa)} / ${ppct(p.undefendedAsr)}` : '–',
+      p && (p.undefendedBa !== undefined || p.undefendedAsr !== undefined)
+        ? `${ppct(p.undefendedBa)} / ${ppct(p.undefendedAsr)}`
+        : '–',
       d ? `${d.defense}${d.defense === 'NONE' ? ` (${d.variant})` : ''}` : 'none',
       d ? `**${pct(d.ba)} / ${pct(d.asr)}**` : '–',
       p && (p.ba !== undefined || p.asr !== undefined) ? `${ppct(p.ba)} / ${ppct(p.asr)}` : '–',
       ...(detection
-        ? [d ? String(d.removed) : '–', d && d.precision !== null ? `${d.removed > 0 ? pct(d.precision) : '–'} / ${pct(d.recall)}` : '–', p?.precision !== undefined ? `${ppct(p.precision)} / ${ppct(p.recall)}` : '–']
+        ? [
+            d ? String(d.removed) : '–',
+            d && d.precision !== null
+              ? `${d.removed > 0 ? pct(d.precision) : '–'} / ${pct(d.recall)}`
+              : '–',
+            p?.precision !== undefined ? `${ppct(p.precision)} / ${ppct(p.recall)}` : '–',
+          ]
         : []),
       ...(natural
         ? [
-            r.natural ? `${pct(mean(r.natural.undefended))} → ${r.natural.defended ? pct(mean(r.natural.defended)) : '–'}` : '–',
-            p?.undefendedAsr !== undefined && r.natural ? `${ppct(p.undefendedAsr)} → ${ppct(p.asr)}` : '–',
+            r.natural
+              ? `${pct(mean(r.natural.undefended))} → ${r.natural.defended ? pct(mean(r.natural.defended)) : '–'}`
+              : '–',
+            p?.undefendedAsr !== undefined && r.natural
+              ? `${ppct(p.undefendedAsr)} → ${ppct(p.asr)}`
+              : '–',
           ]
         : []),
       `${secs(r.undefended.trainMs)} / ${d ? secs(d.trainMs) : '–'}`,
       d ? `${d.overhead.toFixed(2)}x` : '–',
-      ...(results.some((x) => x.paper?.overhead) ? [p?.overhead ? `${p.overhead.toFixed(2)}x` : '–'] : []),
+      ...(results.some((x) => x.paper?.overhead)
+        ? [p?.overhead ? `${p.overhead.toFixed(2)}x` : '–']
+        : []),
     ];
     lines.push(`| ${cells.join(' | ')} |`);
   }
@@ -72,7 +92,11 @@ export function resultsTable(results: RunResult[]): string {
 }
 
 /** A suite's Markdown report. */
-export function formatSuiteReport(suite: SuiteDefinition, results: RunResult[], context: ReportContext): string {
+export function formatSuiteReport(
+  suite: SuiteDefinition,
+  results: RunResult[],
+  context: ReportContext,
+): string {
   const planned = suite.runs(context.scale).length;
   const sources = [...new Set(results.flatMap((r) => (r.paper ? [r.paper.source] : [])))];
   return [
@@ -85,7 +109,7 @@ export function formatSuiteReport(suite: SuiteDefinition, results: RunResult[], 
     `${results.length} of ${planned} runs finished.`,
     ...header(results),
     '',
-    'BA and ASR in percent (ours in bold; the paper\'s beside them). Times are wall-clock training times on this machine, including, for a defense, everything it adds (probing, detection, retraining).',
+    "BA and ASR in percent (ours in bold; the paper's beside them). Times are wall-clock training times on this machine, including, for a defense, everything it adds (probing, detection, retraining).",
     '',
     resultsTable(results),
     '',

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, truncate } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { RunResult } from './types';
 
@@ -24,25 +24,31 @@ export async function readResults(path: string): Promise<RunResult[]> {
     } catch (cause) {
       const last = lines.slice(i + 1).every((l) => l.trim() === '');
       if (last) break;
-      throw new Error(`${path}:${i + 1}: not a JSON result line (${(cause as Error).message})`, { cause });
+      throw new Error(`${path}:${i + 1}: not a JSON result line (${(cause as Error).message})`, {
+        cause,
+      });
     }
   }
   return results;
 }
 
 /**
- * Appends one result as a single line. One `write` of a line under 4 KiB with O_APPEND is
- * not interleaved with other writers; a torn line from a kill is dropped by `readResults`.
+ * Appends one result as a single line (one `write` with O_APPEND). A torn line from a
+ * killed writer is ignored by `readResults` and removed by the next append.
  */
 export async function appendResult(path: string, result: RunResult): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  // Start on a fresh line if a killed writer left a torn one.
-  let prefix = '';
+  // A killed writer may have left a torn last line: cut it off before appending. (A suite's
+  // results.jsonl has a single writer, the process that runs or enqueues the suite.)
   try {
     const text = await readFile(path, 'utf8');
-    if (text.length > 0 && !text.endsWith('\n')) prefix = '\n';
-  } catch {}
-  await appendFile(path, `${prefix}${JSON.stringify(result)}\n`);
+    if (text.length > 0 && !text.endsWith('\n')) {
+      await truncate(path, Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1)));
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  await appendFile(path, `${JSON.stringify(result)}\n`);
 }
 
 /** The key under which a result counts as done: the run's id and the hash of its spec. */

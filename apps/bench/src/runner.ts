@@ -61,7 +61,9 @@ function workerScript(): string {
     ? join(here, '..', '..', 'dist', 'worker-process.js')
     : join(here, '..', 'worker-process.js');
   if (!existsSync(script)) {
-    throw new Error(`bench: the worker script ${script} is missing; build @none/bench first (pnpm build)`);
+    throw new Error(
+      `bench: the worker script ${script} is missing; build @none/bench first (pnpm build)`,
+    );
   }
   return script;
 }
@@ -71,7 +73,10 @@ function workerScript(): string {
  * appending one line per finished run: a killed suite resumes where it stopped, and a run
  * killed midway resumes from its checkpoint. Runs go to `parallel` child processes.
  */
-export async function runSuite(suite: SuiteDefinition, options: RunSuiteOptions): Promise<SuiteRunSummary> {
+export async function runSuite(
+  suite: SuiteDefinition,
+  options: RunSuiteOptions,
+): Promise<SuiteRunSummary> {
   const { scale, outDir } = options;
   const plan = planSuite(suite, scale).filter((s) => options.filter?.(s) ?? true);
   const path = resultsPath(outDir);
@@ -79,8 +84,18 @@ export async function runSuite(suite: SuiteDefinition, options: RunSuiteOptions)
   const done = new Set(previous.map(resultKey));
   const pending = plan.filter((s) => !done.has(resultKey({ id: s.id, configHash: s.hash })));
   const cores = cpus().length;
-  const parallel = suite.name === 'efficiency' ? 1 : Math.max(1, Math.min(options.parallel ?? cores, pending.length || 1));
-  options.onEvent?.({ type: 'plan', suite: suite.name, total: plan.length, done: plan.length - pending.length, pending: pending.length, parallel });
+  const parallel =
+    suite.name === 'efficiency'
+      ? 1
+      : Math.max(1, Math.min(options.parallel ?? cores, pending.length || 1));
+  options.onEvent?.({
+    type: 'plan',
+    suite: suite.name,
+    total: plan.length,
+    done: plan.length - pending.length,
+    pending: pending.length,
+    parallel,
+  });
   const failed: SuiteRunSummary['failed'] = [];
   const fresh: RunResult[] = [];
   let next = 0;
@@ -89,7 +104,13 @@ export async function runSuite(suite: SuiteDefinition, options: RunSuiteOptions)
     await appendResult(path, result);
     fresh.push(result);
     finished += 1;
-    options.onEvent?.({ type: 'finish', id: result.id, result, index: finished, pending: pending.length });
+    options.onEvent?.({
+      type: 'finish',
+      id: result.id,
+      result,
+      index: finished,
+      pending: pending.length,
+    });
   };
 
   if (options.inProcess) {
@@ -114,8 +135,12 @@ export async function runSuite(suite: SuiteDefinition, options: RunSuiteOptions)
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         });
         const ready = new Promise<void>((resolve, reject) => {
-          c.once('message', (m: WorkerMessage) => (m.type === 'ready' ? resolve() : reject(new Error('worker: unexpected first message'))));
-          c.once('exit', (code) => reject(new Error(`worker exited with code ${code} before it was ready`)));
+          c.once('message', (m: WorkerMessage) =>
+            m.type === 'ready' ? resolve() : reject(new Error('worker: unexpected first message')),
+          );
+          c.once('exit', (code) =>
+            reject(new Error(`worker exited with code ${code} before it was ready`)),
+          );
         });
         return { c, ready };
       };
@@ -132,7 +157,12 @@ export async function runSuite(suite: SuiteDefinition, options: RunSuiteOptions)
           const onMessage = (m: WorkerMessage) => {
             if (m.type === 'event') {
               const e = m.event;
-              if (e.type === 'epoch') options.onEvent?.({ type: 'progress', id: m.id, message: `${e.stage} epoch ${e.logs.epoch + 1}: loss ${e.logs.loss.toFixed(3)}` });
+              if (e.type === 'epoch')
+                options.onEvent?.({
+                  type: 'progress',
+                  id: m.id,
+                  message: `${e.stage} epoch ${e.logs.epoch + 1}: loss ${e.logs.loss.toFixed(3)}`,
+                });
               return;
             }
             c.off('message', onMessage);
@@ -146,7 +176,14 @@ export async function runSuite(suite: SuiteDefinition, options: RunSuiteOptions)
           };
           c.on('message', onMessage);
           c.once('exit', onExit);
-          c.send({ type: 'run', spec, suite: suite.name, scale, outDir, backend: options.backend ?? 'auto' } satisfies ParentMessage);
+          c.send({
+            type: 'run',
+            spec,
+            suite: suite.name,
+            scale,
+            outDir,
+            backend: options.backend ?? 'auto',
+          } satisfies ParentMessage);
         });
         if (outcome.result) await record(outcome.result);
         else {

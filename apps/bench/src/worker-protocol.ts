@@ -5,7 +5,14 @@ export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
 /** Parent → worker. */
 export type ParentMessage =
-  | { type: 'run'; spec: RunSpec; suite: string; scale: Scale; outDir: string; backend: BackendChoice }
+  | {
+      type: 'run';
+      spec: RunSpec;
+      suite: string;
+      scale: Scale;
+      outDir: string;
+      backend: BackendChoice;
+    }
   | { type: 'exit' };
 
 /** Worker → parent. */

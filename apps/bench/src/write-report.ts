@@ -1,10 +1,9 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatSuiteReport } from './report';
-import { readResults } from './results';
+import { readResults, resultKey } from './results';
 import { planSuite, resultsPath } from './runner';
 import type { RunResult, Scale, SuiteDefinition } from './types';
-import { resultKey } from './results';
 
 /** Writes a file atomically (temp file + rename). */
 export async function writeFileAtomic(path: string, contents: string | Uint8Array): Promise<void> {
@@ -13,7 +12,11 @@ export async function writeFileAtomic(path: string, contents: string | Uint8Arra
 }
 
 /** The finished results of a suite's current plan, in plan order. */
-export async function suiteResults(suite: SuiteDefinition, scale: Scale, dir: string): Promise<RunResult[]> {
+export async function suiteResults(
+  suite: SuiteDefinition,
+  scale: Scale,
+  dir: string,
+): Promise<RunResult[]> {
   const byKey = new Map((await readResults(resultsPath(dir))).map((r) => [resultKey(r), r]));
   return planSuite(suite, scale).flatMap((s) => {
     const r = byKey.get(resultKey({ id: s.id, configHash: s.hash }));
@@ -32,6 +35,12 @@ export async function writeSuiteReport(
   const results = await suiteResults(suite, scale, dir);
   const figureMarkdown = figures ? await figures(results) : undefined;
   const path = join(dir, 'report.md');
-  await writeFileAtomic(path, formatSuiteReport(suite, results, { scale, ...(figureMarkdown ? { figures: figureMarkdown } : {}) }));
+  await writeFileAtomic(
+    path,
+    formatSuiteReport(suite, results, {
+      scale,
+      ...(figureMarkdown ? { figures: figureMarkdown } : {}),
+    }),
+  );
   return path;
 }

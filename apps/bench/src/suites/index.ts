@@ -1,6 +1,12 @@
 import type { SuiteDefinition } from '../types';
 import { injectedSuite } from './injected';
-import { benignSuite, efficiencySuite, naturalSuite, precisionRecallSuite, sensitivitySuite } from './others';
+import {
+  benignSuite,
+  efficiencySuite,
+  naturalSuite,
+  precisionRecallSuite,
+  sensitivitySuite,
+} from './others';
 import {
   activationsSuite,
   moreAttacksSuite,

@@ -18,11 +18,18 @@ const FULL_DATASETS = {
     dataset: { type: 'cifar10', directory: 'data/cifar-10-batches-bin' },
     networks: ['nin', 'vgg16', 'resnet18'],
   },
-  GTSRB: { dataset: { type: 'gtsrb', directory: 'data/gtsrb' }, networks: ['nin', 'vgg16', 'resnet18'] },
+  GTSRB: {
+    dataset: { type: 'gtsrb', directory: 'data/gtsrb' },
+    networks: ['nin', 'vgg16', 'resnet18'],
+  },
 } as const;
 
 /** The paper's cell of a defense in a Table 1 row. */
-export function paperCell(row: PaperRow | undefined, defense: PaperDefense | 'dbd', source: string): PaperCell | undefined {
+export function paperCell(
+  row: PaperRow | undefined,
+  defense: PaperDefense | 'dbd',
+  source: string,
+): PaperCell | undefined {
   const cell = row?.[defense];
   if (!row || !cell) return undefined;
   const undefended = row.undefended;

@@ -13,7 +13,12 @@ export const benignSuite: SuiteDefinition = {
   scaleNote: (scale) =>
     `${PRESETS[scale].note}. The paper has no MNIST row; its mean BA drop over its nine rows is 2.33 points.`,
   runs: (scale) => {
-    const architectures = scale === 'smoke' ? ['small-cnn'] : scale === 'cpu' ? ['small-cnn', 'mlp'] : ['nin', 'vgg16', 'resnet18'];
+    const architectures =
+      scale === 'smoke'
+        ? ['small-cnn']
+        : scale === 'cpu'
+          ? ['small-cnn', 'mlp']
+          : ['nin', 'vgg16', 'resnet18'];
     const mean = Object.values(TABLE_3);
     const without = mean.reduce((s, r) => s + r[0], 0) / mean.length;
     const withNone = mean.reduce((s, r) => s + r[1], 0) / mean.length;
@@ -24,9 +29,15 @@ export const benignSuite: SuiteDefinition = {
           architecture,
           { network: architecture },
           { seed, attack: null, model: { architecture } },
-          scale === 'full' && TABLE_3[`CIFAR-10|${architecture === 'nin' ? 'NiN' : architecture === 'vgg16' ? 'VGG16' : 'ResNet18'}`]
+          scale === 'full' &&
+            TABLE_3[
+              `CIFAR-10|${architecture === 'nin' ? 'NiN' : architecture === 'vgg16' ? 'VGG16' : 'ResNet18'}`
+            ]
             ? (() => {
-                const r = TABLE_3[`CIFAR-10|${architecture === 'nin' ? 'NiN' : architecture === 'vgg16' ? 'VGG16' : 'ResNet18'}`]!;
+                const r =
+                  TABLE_3[
+                    `CIFAR-10|${architecture === 'nin' ? 'NiN' : architecture === 'vgg16' ? 'VGG16' : 'ResNet18'}`
+                  ]!;
                 return { source: 'Table 3, CIFAR-10', undefendedBa: r[0], ba: r[1] };
               })()
             : { source: 'Table 3, mean of its nine rows', undefendedBa: without, ba: withNone },
@@ -46,9 +57,22 @@ export const sensitivitySuite: SuiteDefinition = {
   scaleNote: (scale) => `${PRESETS[scale].note}. The paper ran this on CIFAR-10 / ResNet18 (§8.8).`,
   runs: (scale) => {
     const smoke = scale === 'smoke';
-    const grid: { parameter: string; value: number | string; none: Record<string, unknown>; paper?: [number, number] }[] = [
-      ...(smoke ? [1e-3] : [1e-2, 1e-3, 1e-4, 1e-5]).map((v) => ({ parameter: 'fineTuneLearningRate', value: v, none: { fineTuneLearningRate: v } })),
-      ...(smoke ? [0.03] : [0.005, 0.01, 0.03, 0.05, 0.1, 0.15]).map((v) => ({ parameter: 'resetFraction', value: v, none: { resetFraction: v } })),
+    const grid: {
+      parameter: string;
+      value: number | string;
+      none: Record<string, unknown>;
+      paper?: [number, number];
+    }[] = [
+      ...(smoke ? [1e-3] : [1e-2, 1e-3, 1e-4, 1e-5]).map((v) => ({
+        parameter: 'fineTuneLearningRate',
+        value: v,
+        none: { fineTuneLearningRate: v },
+      })),
+      ...(smoke ? [0.03] : [0.005, 0.01, 0.03, 0.05, 0.1, 0.15]).map((v) => ({
+        parameter: 'resetFraction',
+        value: v,
+        none: { resetFraction: v },
+      })),
       ...(smoke ? [] : (['top-1', 0.005, 0.01, 0.1, 0.3, 0.5, 1] as const)).map((v) => ({
         parameter: 'selection',
         value: v,
@@ -75,7 +99,9 @@ export const sensitivitySuite: SuiteDefinition = {
           `${parameter}/${value}`,
           { parameter, value },
           { seed, none: none as never },
-          paper ? { source: 'Tables 13/14, CIFAR-10 / ResNet18', ba: paper[0], asr: paper[1] } : undefined,
+          paper
+            ? { source: 'Tables 13/14, CIFAR-10 / ResNet18', ba: paper[0], asr: paper[1] }
+            : undefined,
         ),
       ),
     );
@@ -93,15 +119,22 @@ export const naturalSuite: SuiteDefinition = {
     `${PRESETS[scale].note}. The paper ran this on CIFAR-10 (NiN, VGG16) and TrojAI; the scan uses ${scale === 'smoke' ? '2 budgets, 20 steps' : '6 budgets, 150 steps'} on ${scale === 'smoke' ? 100 : 500} test images.`,
   runs: (scale) => {
     const reference = Object.values(TABLE_2).slice(0, 2);
-    const mean = (k: 'undefended' | 'NONE', i: 0 | 1) => reference.reduce((s, r) => s + r[k]![i], 0) / reference.length;
+    const mean = (k: 'undefended' | 'NONE', i: 0 | 1) =>
+      reference.reduce((s, r) => s + r[k]![i], 0) / reference.length;
     return overSeeds(scale, (seed) => ({
-      ...experimentRun(scale, 'small-cnn', { network: 'small CNN' }, { seed, attack: null }, {
-        source: 'Table 2, CIFAR-10 mean of NiN/VGG16',
-        undefendedBa: mean('undefended', 0),
-        undefendedAsr: mean('undefended', 1),
-        ba: mean('NONE', 0),
-        asr: mean('NONE', 1),
-      }),
+      ...experimentRun(
+        scale,
+        'small-cnn',
+        { network: 'small CNN' },
+        { seed, attack: null },
+        {
+          source: 'Table 2, CIFAR-10 mean of NiN/VGG16',
+          undefendedBa: mean('undefended', 0),
+          undefendedAsr: mean('undefended', 1),
+          ba: mean('NONE', 0),
+          asr: mean('NONE', 1),
+        },
+      ),
       kind: 'natural',
       scan:
         scale === 'smoke'
@@ -118,9 +151,13 @@ export const efficiencySuite: SuiteDefinition = {
   reproduces: 'Table 15',
   description:
     "Every run trains plainly and with one defense on the same machine, one run at a time (`--parallel 1` is forced: concurrent runs would distort the times); overhead = defended time / plain time. NONE's time includes probing, detection and its retrain on the purified data.",
-  scaleNote: (scale) => `${PRESETS[scale].note}. The paper ran CIFAR-10 / ResNet18 for 100 epochs on a GPU.`,
+  scaleNote: (scale) =>
+    `${PRESETS[scale].note}. The paper ran CIFAR-10 / ResNet18 for 100 epochs on a GPU.`,
   runs: (scale) => {
-    const defenses = scale === 'smoke' ? ['NONE', 'abl'] : ['NONE', 'activation-clustering', 'abl', 'dbd', 'nad', 'dp-sgd'];
+    const defenses =
+      scale === 'smoke'
+        ? ['NONE', 'abl']
+        : ['NONE', 'activation-clustering', 'abl', 'dbd', 'nad', 'dp-sgd'];
     return defenses.flatMap((defense) =>
       overSeeds(scale, (seed) => {
         const paper = TABLE_15[defense];
@@ -129,7 +166,9 @@ export const efficiencySuite: SuiteDefinition = {
           defense,
           { defense },
           { seed, attack: BADNETS, defense: defense as never },
-          paper?.overhead ? { source: 'Table 15, CIFAR-10 / ResNet18 (GPU)', overhead: paper.overhead } : undefined,
+          paper?.overhead
+            ? { source: 'Table 15, CIFAR-10 / ResNet18 (GPU)', overhead: paper.overhead }
+            : undefined,
         );
       }),
     );
@@ -143,7 +182,8 @@ export const precisionRecallSuite: SuiteDefinition = {
   reproduces: 'Table 8 (BadNets row)',
   description:
     "Of the training samples NONE removes, the share that were poisoned (precision) and the share of poisoned samples it removes (recall), for each NONE variant: `consensus` (ours, the default), `confidence-gap` (the authors' released code) and `paper` (Algorithm 1 as written).",
-  scaleNote: (scale) => `${PRESETS[scale].note}. The paper ran this on CIFAR-10 (NiN, VGG16, ResNet18).`,
+  scaleNote: (scale) =>
+    `${PRESETS[scale].note}. The paper ran this on CIFAR-10 (NiN, VGG16, ResNet18).`,
   runs: (scale: Scale): RunSpec[] => {
     const variants = scale === 'smoke' ? ['consensus'] : ['consensus', 'confidence-gap', 'paper'];
     const rows = Object.values(TABLE_8);
@@ -151,11 +191,17 @@ export const precisionRecallSuite: SuiteDefinition = {
     const recall = rows.reduce((s, r) => s + r[1], 0) / rows.length;
     return variants.flatMap((variant) =>
       overSeeds(scale, (seed) =>
-        experimentRun(scale, variant, { variant }, { seed, none: { variant: variant as never } }, {
-          source: 'Table 8, CIFAR-10 mean of NiN/VGG16/ResNet18',
-          precision,
-          recall,
-        }),
+        experimentRun(
+          scale,
+          variant,
+          { variant },
+          { seed, none: { variant: variant as never } },
+          {
+            source: 'Table 8, CIFAR-10 mean of NiN/VGG16/ResNet18',
+            precision,
+            recall,
+          },
+        ),
       ),
     );
   },

@@ -1,8 +1,8 @@
 // The robustness suites of §5.3 and §8.2/8.7: one attack parameter varies, NONE defends.
 import { TABLE_4, TABLE_5, TABLE_6, TABLE_10, TABLE_12_17 } from '../paper';
 import type { RunSpec, Scale, SuiteDefinition } from '../types';
-import { paperCell } from './injected';
 import { BADNETS, experimentRun, overSeeds, PRESETS } from './_presets';
+import { paperCell } from './injected';
 
 const CIFAR_RESNET = 'CIFAR-10 / ResNet18';
 
@@ -14,7 +14,8 @@ export const patternsSuite: SuiteDefinition = {
   name: 'patterns',
   title: 'Trigger patterns',
   reproduces: 'Table 4',
-  description: 'NONE against a dynamic patch (random location per sample), a static patch and a watermark.',
+  description:
+    'NONE against a dynamic patch (random location per sample), a static patch and a watermark.',
   scaleNote: (scale) => cpuNote(scale),
   runs: (scale) => {
     const patterns = {
@@ -24,7 +25,13 @@ export const patternsSuite: SuiteDefinition = {
     } as const;
     return Object.entries(patterns).flatMap(([name, attack]) =>
       overSeeds(scale, (seed) =>
-        experimentRun(scale, name, { pattern: name }, { seed, attack }, paperCell(TABLE_4[`${name}|ResNet18`], 'NONE', `Table 4, ${CIFAR_RESNET}`)),
+        experimentRun(
+          scale,
+          name,
+          { pattern: name },
+          { seed, attack },
+          paperCell(TABLE_4[`${name}|ResNet18`], 'NONE', `Table 4, ${CIFAR_RESNET}`),
+        ),
       ),
     );
   },
@@ -85,7 +92,8 @@ export const activationsSuite: SuiteDefinition = {
   description: 'NONE on models with ReLU, LeakyReLU, ELU, Tanhshrink and Softplus activations.',
   scaleNote: (scale) => cpuNote(scale),
   runs: (scale) => {
-    const activations = scale === 'smoke' ? ['relu', 'elu'] : ['relu', 'leakyRelu', 'elu', 'tanhshrink', 'softplus'];
+    const activations =
+      scale === 'smoke' ? ['relu', 'elu'] : ['relu', 'leakyRelu', 'elu', 'tanhshrink', 'softplus'];
     return activations.flatMap((activation) =>
       overSeeds(scale, (seed) =>
         experimentRun(
@@ -115,8 +123,10 @@ export const moreAttacksSuite: SuiteDefinition = {
       filter: { type: 'filter', target: 0 },
       blend: { type: 'blend', target: 0 },
     } as const;
-    const defenses = scale === 'smoke' ? (['NONE'] as const) : (['NONE', 'nad', 'abl', 'dbd'] as const);
-    const chosen = scale === 'smoke' ? (['blend'] as const) : (Object.keys(attacks) as (keyof typeof attacks)[]);
+    const defenses =
+      scale === 'smoke' ? (['NONE'] as const) : (['NONE', 'nad', 'abl', 'dbd'] as const);
+    const chosen =
+      scale === 'smoke' ? (['blend'] as const) : (Object.keys(attacks) as (keyof typeof attacks)[]);
     const runs: RunSpec[] = [];
     for (const name of chosen) {
       for (const defense of defenses) {
@@ -128,7 +138,11 @@ export const moreAttacksSuite: SuiteDefinition = {
               { attack: name, defense },
               // SIG is a clean-label attack in its paper; like Table 12 we relabel (all-to-one).
               { seed, attack: attacks[name], defense, poisonRate: 0.1 },
-              paperCell(TABLE_12_17[name], defense, `Table ${defense === 'dbd' ? 17 : 12}, ${CIFAR_RESNET}`),
+              paperCell(
+                TABLE_12_17[name],
+                defense,
+                `Table ${defense === 'dbd' ? 17 : 12}, ${CIFAR_RESNET}`,
+              ),
             ),
           ),
         );
