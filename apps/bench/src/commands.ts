@@ -12,6 +12,9 @@ const pct = (v: number | null | undefined) =>
 
 /** Resolves `--suite` (a name, a comma list or `all`) into suites, or throws naming the bad one. */
 export function resolveSuites(value: string) {
+  if (value.trim() === '') {
+    throw new RangeError(`--suite is required: one of ${Object.keys(SUITES).join(', ')}, all (or --list)`);
+  }
   const names = value === 'all' ? Object.keys(SUITES) : value.split(',').map((s) => s.trim());
   return names.map((name) => {
     const suite = SUITES[name];
