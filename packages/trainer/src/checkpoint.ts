@@ -14,6 +14,8 @@ export interface CheckpointContents<State> {
   /** Every model weight (trainable and not, e.g. BatchNorm statistics), in `model.weights` order. */
   weights: Float32Array[];
   optimizer?: OptimizerState;
+  /** Further arrays a runner needs back (e.g. NAD's teacher weights). */
+  extra?: Float32Array[];
 }
 
 interface StateFile<State> {
@@ -21,6 +23,7 @@ interface StateFile<State> {
   binary: string;
   weightLengths: number[];
   optimizer?: { type: OptimizerState['type']; step: number; slotLengths: number[] };
+  extraLengths?: number[];
   state: State;
 }
 
@@ -33,7 +36,11 @@ export async function writeCheckpoint<State>(
   // A unique file name (not a modelling choice, so no seed): the state file points to it.
   const token = `${Date.now().toString(36)}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const binary = `tensors-${token}.bin`;
-  const parts = [...contents.weights, ...(contents.optimizer?.slots ?? [])];
+  const parts = [
+    ...contents.weights,
+    ...(contents.optimizer?.slots ?? []),
+    ...(contents.extra ?? []),
+  ];
   const total = parts.reduce((sum, part) => sum + part.length, 0);
   const buffer = new Float32Array(total);
   let offset = 0;
@@ -56,6 +63,7 @@ export async function writeCheckpoint<State>(
           },
         }
       : {}),
+    ...(contents.extra ? { extraLengths: contents.extra.map((e) => e.length) } : {}),
     state: contents.state,
   };
   await writeFile(join(directory, `${STATE_FILE}.tmp`), JSON.stringify(file));
@@ -95,7 +103,11 @@ export async function readCheckpoint<State>(
       cause,
     });
   }
-  const lengths = [...file.weightLengths, ...(file.optimizer?.slotLengths ?? [])];
+  const lengths = [
+    ...file.weightLengths,
+    ...(file.optimizer?.slotLengths ?? []),
+    ...(file.extraLengths ?? []),
+  ];
   const expected = lengths.reduce((a, b) => a + b, 0) * 4;
   if (bytes.byteLength !== expected) {
     throw new TrainerError(
@@ -120,7 +132,13 @@ export async function readCheckpoint<State>(
         slots: file.optimizer.slotLengths.map(take),
       }
     : undefined;
-  return { state: file.state, weights, ...(optimizer ? { optimizer } : {}) };
+  const extra = file.extraLengths?.map(take);
+  return {
+    state: file.state,
+    weights,
+    ...(optimizer ? { optimizer } : {}),
+    ...(extra ? { extra } : {}),
+  };
 }
 
 /** Every weight of a model as plain arrays, in `model.weights` order. */
