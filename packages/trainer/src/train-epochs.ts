@@ -45,6 +45,13 @@ export interface TrainEpochsOptions {
   freezeBatchNorm?: boolean;
   /** Training samples to use (indices into `dataset`); default all. */
   indices?: Int32Array;
+  /**
+   * The loss of one batch, minimised: gets the logits `[batch, K]` and the int32 labels
+   * `[batch]` and returns a scalar, inside the gradient tape (ABL's local gradient ascent,
+   * unlearning). The reported epoch loss is its batch-weighted mean.
+   * @default softmax cross-entropy, mean over the batch
+   */
+  loss?: (logits: tf.Tensor2D, labels: tf.Tensor1D) => tf.Scalar;
   onBatchEnd?: (batch: number, batches: number, logs: { loss: number }) => void | Promise<void>;
   onEpochEnd?: (logs: EpochLogs) => void | Promise<void>;
 }
@@ -123,6 +130,7 @@ export async function trainEpochs(
           [size, h, w, c],
           labels,
           numClasses,
+          options.loss,
         );
         if (!Number.isFinite(loss)) {
           throw new TrainerError(
@@ -160,22 +168,25 @@ function trainStep(
   shape: [number, number, number, number],
   labels: Int32Array,
   numClasses: number,
+  lossFunction?: (logits: tf.Tensor2D, labels: tf.Tensor1D) => tf.Scalar,
 ): [number, number] {
   let logits: tf.Tensor | undefined;
-  const { x, y } = tf.tidy(() => ({
-    x: tf.tensor4d(images, shape),
-    y: tf.oneHot(tf.tensor1d(labels, 'int32'), numClasses),
-  }));
+  const { x, y, labelTensor } = tf.tidy(() => {
+    const labelTensor = tf.tensor1d(labels, 'int32');
+    return { x: tf.tensor4d(images, shape), y: tf.oneHot(labelTensor, numClasses), labelTensor };
+  });
   const { value, grads } = tf.variableGrads(() => {
     const output = model.apply(x, { training: true }) as tf.Tensor;
     logits = tf.keep(output);
-    return tf.losses.softmaxCrossEntropy(y, output) as tf.Scalar;
+    return lossFunction
+      ? lossFunction(output as tf.Tensor2D, labelTensor)
+      : (tf.losses.softmaxCrossEntropy(y, output) as tf.Scalar);
   }, variables);
   optimizer.applyGradients(variables.map((v) => grads[v.name]!));
   const loss = value.dataSync()[0]!;
   const predicted = tf.tidy(() => tf.argMax(logits!, 1).dataSync() as Int32Array);
   let hits = 0;
   for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) hits += 1;
-  tf.dispose([x, y, value, logits!, ...Object.values(grads)]);
+  tf.dispose([x, y, labelTensor, value, logits!, ...Object.values(grads)]);
   return [loss, hits];
 }
