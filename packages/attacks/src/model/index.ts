@@ -12,6 +12,20 @@ export {
   layerActivationLoss,
 } from './adaptive-activation-loss';
 export {
+  type FeatureExtractorOptions,
+  featureExtractorOf,
+  HIDDEN_TRIGGER_DEFAULTS,
+  HIDDEN_TRIGGER_PATCH_DEFAULTS,
+  type HiddenTriggerOptions,
+  type HiddenTriggerPatch,
+  type HiddenTriggerProgress,
+  type HiddenTriggerResult,
+  hiddenTriggerPoison,
+  type PastedTriggerBatch,
+  type PasteTriggerOptions,
+  pasteTriggerAtRandom,
+} from './hidden-trigger';
+export {
   LABEL_CONSISTENT_DEFAULTS,
   type LabelConsistentManifest,
   type LabelConsistentOptions,
