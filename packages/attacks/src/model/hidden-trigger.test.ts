@@ -294,6 +294,9 @@ describe('hiddenTriggerPoison', () => {
     expect(() => hiddenTriggerPoison(extractor, { ...base, steps: 0 })).toThrow(
       /steps must be an integer in \[1, 100000\], got 0/,
     );
+    expect(() => hiddenTriggerPoison(extractor, { ...base, learningRate: -1 })).toThrow(
+      /learningRate must be a finite number > 0, got -1/,
+    );
     expect(() => hiddenTriggerPoison(extractor, { ...base, trigger: { size: 29 } })).toThrow(
       /trigger.size must be an integer in \[1, 28\], got 29/,
     );

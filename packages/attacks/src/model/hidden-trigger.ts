@@ -408,8 +408,9 @@ export function hiddenTriggerPoison(
   assertNumber(fn, 'epsilon', epsilon, 0, 1);
   if (epsilon === 0) throw invalid(`${fn}: epsilon must be > 0 (e.g. 16/255), got 0`);
   assertInteger(fn, 'steps', steps, 1, 100000);
-  assertNumber(fn, 'learningRate', learningRate, 0, Number.MAX_VALUE);
-  if (learningRate === 0) throw invalid(`${fn}: learningRate must be > 0, got 0`);
+  if (typeof learningRate !== 'number' || !Number.isFinite(learningRate) || learningRate <= 0) {
+    throw invalid(`${fn}: learningRate must be a finite number > 0, got ${String(learningRate)}`);
+  }
   assertInteger(fn, 'halveEvery', halveEvery, 1, 2 ** 31 - 1);
   assertInteger(fn, 'batchSize', batchSize, 1, 4096);
   assertSeed(fn, 'seed', seed);
