@@ -5,6 +5,8 @@ describe('@none/attacks/model public API', () => {
   it('exports exactly these names', () => {
     expect(Object.keys(api).sort()).toMatchInlineSnapshot(`
       [
+        "HIDDEN_TRIGGER_DEFAULTS",
+        "HIDDEN_TRIGGER_PATCH_DEFAULTS",
         "LABEL_CONSISTENT_DEFAULTS",
         "NATURAL_TROJAN_BUDGETS",
         "PGD_DEFAULTS",
@@ -13,9 +15,12 @@ describe('@none/attacks/model public API', () => {
         "TRIGGER_SPLITS",
         "adaptiveActivationLoss",
         "adaptiveAttackLoss",
+        "featureExtractorOf",
+        "hiddenTriggerPoison",
         "labelConsistentPoison",
         "layerActivationLoss",
         "naturalTrojanScan",
+        "pasteTriggerAtRandom",
         "pgdPerturb",
         "poisonClientDataset",
         "reverseEngineerTrigger",
