@@ -4,12 +4,7 @@ import {
   poisonDataset,
   resolveAttackConfig,
 } from '@none/attacks';
-import {
-  createRandom,
-  type ImageDataset,
-  loadEmbeddedMnist,
-  subsetDataset,
-} from '@none/data';
+import { createRandom, type ImageDataset, loadEmbeddedMnist, subsetDataset } from '@none/data';
 import { type BuiltModel, buildModel, type NeuronLayer } from '@none/models';
 import { createActivationProbe } from '@none/probe';
 import { createOptimizer, trainEpochs } from '@none/trainer';
@@ -17,7 +12,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type HistogramBin, histogramBins, histogramOverlayChart } from '../plot/charts';
 import { renderChart, type VegaLiteSpec } from '../plot/render';
-import type { FigureProgress, FigureResult, FigureScale } from './types';
+import { FIGURE_SCALES, type FigureProgress, type FigureResult, type FigureScale } from './types';
 
 /** A trained model to probe, with its neuron metadata when known (`BuiltModel` fits). */
 export interface ProbedModel {
@@ -102,7 +97,8 @@ function argmaxAgreement(probabilities: Float32Array, k: number, labels: Int32Ar
   let hits = 0;
   for (let i = 0; i < labels.length; i++) {
     let best = 0;
-    for (let j = 1; j < k; j++) if (probabilities[i * k + j]! > probabilities[i * k + best]!) best = j;
+    for (let j = 1; j < k; j++)
+      if (probabilities[i * k + j]! > probabilities[i * k + best]!) best = j;
     if (best === labels[i]) hits += 1;
   }
   return labels.length > 0 ? hits / labels.length : 0;
@@ -163,7 +159,10 @@ async function probeModel(
         shift: bestShift,
         benignValues,
         triggeredValues,
-        bins: [...binsOf(triggeredValues, 'triggered inputs'), ...binsOf(benignValues, 'benign inputs')],
+        bins: [
+          ...binsOf(triggeredValues, 'triggered inputs'),
+          ...binsOf(benignValues, 'benign inputs'),
+        ],
       } satisfies NeuronHistogram;
     });
     const k = onClean.numClasses;
@@ -197,7 +196,9 @@ export async function activationHistogramsData(
 ): Promise<ActivationHistogramsFigureData> {
   const { test, attack, maxSamples = 1000, seed = 0, bins = 30 } = input;
   if (!Number.isInteger(maxSamples) || maxSamples < 1) {
-    throw new RangeError(`activationHistogramsData: maxSamples must be a positive integer, got ${maxSamples}`);
+    throw new RangeError(
+      `activationHistogramsData: maxSamples must be a positive integer, got ${maxSamples}`,
+    );
   }
   // attackTestSet keeps the samples the attack can flip (all-to-one: not already the target).
   const { dataset: allTriggered, sourceIndices } = attackTestSet(test, attack);
@@ -214,7 +215,14 @@ export async function activationHistogramsData(
     test,
     Array.from(chosen, (k) => sourceIndices[k]!),
   );
-  const trojaned = await probeModel('trojaned', input.trojaned, clean, triggered, input.layers, bins);
+  const trojaned = await probeModel(
+    'trojaned',
+    input.trojaned,
+    clean,
+    triggered,
+    input.layers,
+    bins,
+  );
   const benign = input.benign
     ? await probeModel('benign', input.benign, clean, triggered, input.layers, bins)
     : undefined;
@@ -242,7 +250,8 @@ export function activationHistogramsSpec(data: ActivationHistogramsFigureData): 
     ...(benign ? [`benign model BA ${percent(benign.ba)}, ASR ${percent(benign.asr)}`] : []),
   ].join('; ');
   return histogramOverlayChart({
-    title: 'Pre-activation values of the most trigger-sensitive neuron per layer (paper Figs. 2, 5, 6)',
+    title:
+      'Pre-activation values of the most trigger-sensitive neuron per layer (paper Figs. 2, 5, 6)',
     subtitle: `${data.samples} test inputs without and with the trigger (conv channels: max over space); ${rates}`,
     rows: data.panels.flatMap((p) => p.bins),
     xTitle: 'pre-activation W·x + b',
@@ -269,7 +278,10 @@ export async function renderActivationHistogramsFigure(
 export interface TrainActivationHistogramModelsOptions {
   /** Seed of the subsets, the poisoning, the initialisation and the training. */
   seed: number;
-  /** `'smoke'`: 1,500 training digits, 2 epochs, half-width CNN; `'cpu'`: 8,000, 4 epochs, full width. @default 'smoke' */
+  /**
+   * `'smoke'`: 1,500 training digits, 2 epochs, half-width CNN; `'cpu'`: 8,000, 4 epochs, full
+   * width; `'full'`: 8,000, 10 epochs, full width. @default 'smoke'
+   */
   scale?: FigureScale;
   /** @default BadNets, 3x3 white patch bottom-right, target 0 */
   attack?: AttackConfig;
@@ -289,6 +301,7 @@ export interface TrainedHistogramModels extends ActivationHistogramsInput {
 const TRAINING_SCALES = {
   smoke: { train: 1500, test: 400, epochs: 2, width: 0.5 },
   cpu: { train: 8000, test: 2000, epochs: 4, width: 1 },
+  full: { train: 8000, test: 2000, epochs: 10, width: 1 },
 } as const;
 
 /**
@@ -302,14 +315,22 @@ export async function trainActivationHistogramModels(
   const { seed, scale = 'smoke', rate = 0.1, onProgress } = options;
   const attack = options.attack ?? { type: 'badnets', target: 0 };
   resolveAttackConfig(attack);
-  const sizes = TRAINING_SCALES[scale];
-  if (sizes === undefined) {
-    throw new RangeError(`trainActivationHistogramModels: scale must be 'smoke' or 'cpu', got ${String(scale)}`);
+  if (!FIGURE_SCALES.includes(scale)) {
+    throw new RangeError(
+      `trainActivationHistogramModels: scale must be one of ${FIGURE_SCALES.join(', ')}, got ${String(scale)}`,
+    );
   }
+  const sizes = TRAINING_SCALES[scale];
   const mnist = loadEmbeddedMnist();
   const random = createRandom(seed);
-  const train = subsetDataset(mnist.train, random.sample(mnist.train.shape[0], Math.min(sizes.train, mnist.train.shape[0])));
-  const test = subsetDataset(mnist.test, random.sample(mnist.test.shape[0], Math.min(sizes.test, mnist.test.shape[0])));
+  const train = subsetDataset(
+    mnist.train,
+    random.sample(mnist.train.shape[0], Math.min(sizes.train, mnist.train.shape[0])),
+  );
+  const test = subsetDataset(
+    mnist.test,
+    random.sample(mnist.test.shape[0], Math.min(sizes.test, mnist.test.shape[0])),
+  );
   const poisoned = poisonDataset(train, attack, { rate, seed }).dataset;
   const trainOne = async (which: string, dataset: ImageDataset): Promise<BuiltModel> => {
     const built = buildModel({
@@ -328,7 +349,9 @@ export async function trainActivationHistogramModels(
         optimizer,
         seed,
         onEpochEnd: (logs) =>
-          onProgress?.(`activation histograms: ${which} model epoch ${logs.epoch + 1}/${sizes.epochs}, accuracy ${percent(logs.accuracy)}`),
+          onProgress?.(
+            `activation histograms: ${which} model epoch ${logs.epoch + 1}/${sizes.epochs}, accuracy ${percent(logs.accuracy)}`,
+          ),
       });
     } finally {
       optimizer.dispose();

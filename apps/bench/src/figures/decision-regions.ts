@@ -19,7 +19,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { decisionRegionChart, type RegionCell, type RegionPoint } from '../plot/charts';
 import { renderChart, type VegaLiteSpec } from '../plot/render';
-import type { FigureProgress, FigureResult, FigureScale } from './types';
+import { FIGURE_SCALES, type FigureProgress, type FigureResult, type FigureScale } from './types';
 
 /** Options of {@link poisonBlobs}. */
 export interface PoisonBlobsOptions {
@@ -53,7 +53,9 @@ export function poisonBlobs(blobs: PointDataset, options: PoisonBlobsOptions): P
     throw new RangeError(`poisonBlobs: rate must be in [0, 1], got ${rate}`);
   }
   if (!Number.isInteger(target) || target < 0 || target >= blobs.numClasses) {
-    throw new RangeError(`poisonBlobs: target must be an integer in [0, ${blobs.numClasses - 1}], got ${target}`);
+    throw new RangeError(
+      `poisonBlobs: target must be an integer in [0, ${blobs.numClasses - 1}], got ${target}`,
+    );
   }
   if (!Number.isFinite(triggerY)) {
     throw new RangeError(`poisonBlobs: triggerY must be finite, got ${triggerY}`);
@@ -62,7 +64,9 @@ export function poisonBlobs(blobs: PointDataset, options: PoisonBlobsOptions): P
   for (let i = 0; i < n; i++) if (blobs.labels[i] !== target) eligible.push(i);
   const count = Math.round(rate * n);
   if (count > eligible.length) {
-    throw new RangeError(`poisonBlobs: rate ${rate} asks for ${count} points, only ${eligible.length} are not of class ${target}`);
+    throw new RangeError(
+      `poisonBlobs: rate ${rate} asks for ${count} points, only ${eligible.length} are not of class ${target}`,
+    );
   }
   const picked = createRandom(seed).sample(eligible.length, count);
   const poisonedIndices = Int32Array.from(picked, (k) => eligible[k]!).sort();
@@ -93,13 +97,13 @@ export interface DecisionRegionsOptions {
   scale?: FigureScale;
   /** Poisoning rates of the SGD panels. @default [0, 0.05, 0.1, 0.2] */
   rates?: readonly number[];
-  /** Poisoning rates of the DP-SGD panels (paper Fig. 7). @default smoke [0.1], cpu `rates` */
+  /** Poisoning rates of the DP-SGD panels (paper Fig. 7). @default smoke [0.1], otherwise `rates` */
   dpSgdRates?: readonly number[];
-  /** Training points (five blobs, balanced). @default smoke 250, cpu 1000 */
+  /** Training points (five blobs, balanced). @default smoke 200, cpu 1000, full 2000 */
   points?: number;
-  /** SGD epochs. @default smoke 40, cpu 60 */
+  /** SGD epochs. @default smoke 60, cpu 60, full 100 */
   epochs?: number;
-  /** DP-SGD epochs. @default smoke 15, cpu 30 */
+  /** DP-SGD epochs. @default smoke 10, cpu 30, full 60 */
   dpSgdEpochs?: number;
   /** DP-SGD clip bound and noise. @default DP_SGD_SETTINGS.strong (C = 1, sigma = 0.5) */
   dpSgd?: DpSgdSetting;
@@ -107,7 +111,7 @@ export interface DecisionRegionsOptions {
   target?: number;
   /** The trigger `t = (-, triggerY)`. @default 0.6 */
   triggerY?: number;
-  /** Cells per side of the prediction grid. @default smoke 40, cpu 80 */
+  /** Cells per side of the prediction grid. @default smoke 40, cpu 80, full 120 */
   gridSize?: number;
   /** SGD (and DP-SGD) learning rate; momentum 0.9, batch 32. @default 0.05 */
   learningRate?: number;
@@ -146,15 +150,22 @@ export interface DecisionRegionsFigureData {
   gridSize: number;
   target: number;
   triggerY: number;
+  /** The DP-SGD setting of the DP-SGD panels. */
+  dpSgd: DpSgdSetting;
   panels: DecisionRegionPanel[];
 }
 
 const SIZES = {
-  smoke: { points: 250, epochs: 40, dpSgdEpochs: 15, gridSize: 40 },
+  smoke: { points: 200, epochs: 60, dpSgdEpochs: 10, gridSize: 40 },
   cpu: { points: 1000, epochs: 60, dpSgdEpochs: 30, gridSize: 80 },
+  full: { points: 2000, epochs: 100, dpSgdEpochs: 60, gridSize: 120 },
 } as const;
 
-async function predictPoints(model: tfl.LayersModel, points: Float32Array, k: number): Promise<Int32Array> {
+async function predictPoints(
+  model: tfl.LayersModel,
+  points: Float32Array,
+  k: number,
+): Promise<Int32Array> {
   const dataset: ImageDataset = {
     images: points,
     shape: [points.length / 2, 1, 1, 2],
@@ -175,12 +186,23 @@ function percent(value: number): string {
  *
  * @see the paper's §8.1 and §8.3; J. Bai et al., ICLR 2021 (the blobs); M. Abadi et al., CCS 2016 (DP-SGD)
  */
-export async function decisionRegionsData(options: DecisionRegionsOptions): Promise<DecisionRegionsFigureData> {
-  const { seed, scale = 'smoke', target = 3, triggerY = 0.6, learningRate = 0.05, onProgress } = options;
-  const sizes = SIZES[scale];
-  if (sizes === undefined) {
-    throw new RangeError(`decisionRegionsData: scale must be 'smoke' or 'cpu', got ${String(scale)}`);
+export async function decisionRegionsData(
+  options: DecisionRegionsOptions,
+): Promise<DecisionRegionsFigureData> {
+  const {
+    seed,
+    scale = 'smoke',
+    target = 3,
+    triggerY = 0.6,
+    learningRate = 0.05,
+    onProgress,
+  } = options;
+  if (!FIGURE_SCALES.includes(scale)) {
+    throw new RangeError(
+      `decisionRegionsData: scale must be one of ${FIGURE_SCALES.join(', ')}, got ${String(scale)}`,
+    );
   }
+  const sizes = SIZES[scale];
   const rates = options.rates ?? [0, 0.05, 0.1, 0.2];
   const dpSgdRates = options.dpSgdRates ?? (scale === 'smoke' ? [0.1] : rates);
   const {
@@ -197,7 +219,9 @@ export async function decisionRegionsData(options: DecisionRegionsOptions): Prom
   const test = gaussianBlobs({ n: points, seed: seed + 1, centers: blobs.centers });
   const k = blobs.numClasses;
   if (!Number.isInteger(target) || target < 0 || target >= k) {
-    throw new RangeError(`decisionRegionsData: target must be an integer in [0, ${k - 1}], got ${target}`);
+    throw new RangeError(
+      `decisionRegionsData: target must be an integer in [0, ${k - 1}], got ${target}`,
+    );
   }
   // Bounding box of the clean points and the trigger line, padded by 5%.
   let xMin = Number.POSITIVE_INFINITY;
@@ -238,13 +262,23 @@ export async function decisionRegionsData(options: DecisionRegionsOptions): Prom
   for (const [optimizer, rate] of runs) {
     const training = poisonBlobs(blobs, { rate, target, triggerY, seed });
     const dataset = pointsToImageDataset(training);
-    const { model } = buildModel({ architecture: 'mlp', inputShape: [1, 1, 2], numClasses: k, seed });
+    const { model } = buildModel({
+      architecture: 'mlp',
+      inputShape: [1, 1, 2],
+      numClasses: k,
+      seed,
+    });
     try {
-      const label = optimizer === 'sgd' ? 'SGD' : `DP-SGD (C=${dpSgd.clipNorm}, σ=${dpSgd.noiseMultiplier})`;
+      const label = optimizer === 'sgd' ? 'SGD' : 'DP-SGD';
       const started = performance.now();
       if (optimizer === 'sgd') {
         const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-        const sgd = createOptimizer(variables, { type: 'sgd', learningRate, momentum: 0.9, weightDecay: 0 });
+        const sgd = createOptimizer(variables, {
+          type: 'sgd',
+          learningRate,
+          momentum: 0.9,
+          weightDecay: 0,
+        });
         try {
           await trainEpochs(model, dataset, { epochs, batchSize: 32, optimizer: sgd, seed });
         } finally {
@@ -265,7 +299,8 @@ export async function decisionRegionsData(options: DecisionRegionsOptions): Prom
       const testPredictions = await predictPoints(model, test.points, k);
       const triggeredPredictions = await predictPoints(model, triggeredPoints, k);
       let correct = 0;
-      for (let i = 0; i < test.shape[0]; i++) if (testPredictions[i] === test.labels[i]) correct += 1;
+      for (let i = 0; i < test.shape[0]; i++)
+        if (testPredictions[i] === test.labels[i]) correct += 1;
       let flipped = 0;
       for (const p of triggeredPredictions) if (p === target) flipped += 1;
       const panel: DecisionRegionPanel = {
@@ -286,7 +321,7 @@ export async function decisionRegionsData(options: DecisionRegionsOptions): Prom
       model.dispose();
     }
   }
-  return { bounds, gridSize, target, triggerY, panels };
+  return { bounds, gridSize, target, triggerY, dpSgd: { ...dpSgd }, panels };
 }
 
 /** The Vega-Lite spec of the decision-region figure: one panel per (optimizer, rate). */
@@ -297,7 +332,7 @@ export function decisionRegionsSpec(data: DecisionRegionsFigureData): VegaLiteSp
   const cells: RegionCell[] = [];
   const points: RegionPoint[] = [];
   for (const panel of panels) {
-    const facet = `${panel.facet} (BA ${percent(panel.ba)}, ASR ${percent(panel.asr)})`;
+    const facet = `${panel.facet}\n${panel.optimizer === 'dp-sgd' ? `C=${data.dpSgd.clipNorm}, σ=${data.dpSgd.noiseMultiplier}: ` : ''}BA ${percent(panel.ba)}, ASR ${percent(panel.asr)}`;
     // One rect per horizontal run of equal predictions keeps the SVG small.
     for (let iy = 0; iy < gridSize; iy++) {
       let start = 0;
@@ -306,6 +341,7 @@ export function decisionRegionsSpec(data: DecisionRegionsFigureData): VegaLiteSp
         if (ix === gridSize || panel.grid[iy * gridSize + ix] !== here) {
           cells.push({
             facet,
+            row: panel.optimizer,
             x0: bounds.xMin + start * dx,
             x1: bounds.xMin + ix * dx,
             y0: bounds.yMin + iy * dy,
@@ -320,6 +356,7 @@ export function decisionRegionsSpec(data: DecisionRegionsFigureData): VegaLiteSp
     for (let i = 0; i < panel.training.shape[0]; i++) {
       points.push({
         facet,
+        row: panel.optimizer,
         x: panel.training.points[2 * i]!,
         y: panel.training.points[2 * i + 1]!,
         label: panel.training.labels[i]!,

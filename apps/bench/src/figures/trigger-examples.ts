@@ -33,9 +33,9 @@ export interface TriggerExamplesFigureOptions {
   attacks?: readonly AttackConfig[];
   /** Seed of per-sample randomness (the dynamic patch's position). @default 0 */
   seed?: number;
-  /** Panels per row. @default 1 + the number of attacks (one row) */
+  /** Panels per row. @default 5 */
   columns?: number;
-  /** Screen pixels per image pixel. @default 3 */
+  /** Screen pixels per image pixel. @default 4 */
   pixelSize?: number;
 }
 
@@ -82,10 +82,14 @@ export function triggerExamplesData(
   if (index === undefined) {
     index = dataset.labels.indexOf(label);
     if (index < 0) {
-      throw new RangeError(`triggerExamplesData: no sample has label ${label} (labels are 0..${dataset.numClasses - 1})`);
+      throw new RangeError(
+        `triggerExamplesData: no sample has label ${label} (labels are 0..${dataset.numClasses - 1})`,
+      );
     }
   } else if (!Number.isInteger(index) || index < 0 || index >= n) {
-    throw new RangeError(`triggerExamplesData: index must be an integer in [0, ${n - 1}], got ${index}`);
+    throw new RangeError(
+      `triggerExamplesData: index must be an integer in [0, ${n - 1}], got ${index}`,
+    );
   }
   const panels: TriggerExamplePanel[] = [];
   const used = new Map<string, number>();
@@ -130,8 +134,8 @@ export function triggerExamplesSpec(
     title: 'Trigger examples (paper Fig. 3)',
     subtitle: `sample ${data.index} of the test set, every attack with its default settings`,
     panels: data.panels,
-    columns: options.columns ?? data.panels.length,
-    pixelSize: options.pixelSize ?? 3,
+    columns: options.columns ?? 5,
+    pixelSize: options.pixelSize ?? 4,
   });
 }
 

@@ -1,8 +1,12 @@
 /**
- * How much work a figure does: `'smoke'` trains tiny models for seconds (tests, CI),
- * `'cpu'` trains larger ones for a few minutes on two CPU cores (the reports).
+ * How much work a figure does (the bench's `Scale`): `'smoke'` trains tiny models for seconds
+ * (tests, CI), `'cpu'` larger ones for a few minutes on two CPU cores (the reports), `'full'`
+ * the largest (all 8,000 embedded training digits, more epochs: for a machine with a GPU).
  */
-export type FigureScale = 'smoke' | 'cpu';
+export type FigureScale = 'smoke' | 'cpu' | 'full';
+
+/** Every {@link FigureScale}. */
+export const FIGURE_SCALES: readonly FigureScale[] = ['smoke', 'cpu', 'full'];
 
 /** What every figure function returns: the files it wrote and the data it plotted. */
 export interface FigureResult<Data> {

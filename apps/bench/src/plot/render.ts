@@ -3,8 +3,8 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
-import * as vl from 'vega-lite';
 import type { Config, TopLevelSpec } from 'vega-lite';
+import * as vl from 'vega-lite';
 
 /** A Vega-Lite specification (any top-level view: single, layered, faceted, concatenated). */
 export type VegaLiteSpec = TopLevelSpec;
@@ -87,10 +87,16 @@ function resvgFonts() {
  * The SVG of a Vega-Lite spec, rendered headless (Vega's `renderer: 'none'`, no canvas, no
  * network: only inline data). The output depends only on the spec: no timestamps, no ids.
  *
- * @throws Error when the spec does not compile (Vega-Lite's message) or names a data URL
+ * @throws Error when the spec does not compile (Vega-Lite's message) or names a data url
  */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   const compiled = vl.compile(spec, { config: CHART_THEME }).spec;
+  const url = findDataUrl(compiled);
+  if (url !== undefined) {
+    throw new Error(
+      `renderSvg: charts must carry their data inline (data.values), got a data url ${url}`,
+    );
+  }
   const view = new vega.View(vega.parse(compiled), {
     renderer: 'none',
     logLevel: vega.Error,
@@ -107,6 +113,27 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   } finally {
     view.finalize();
   }
+}
+
+/** The first `url` of a data set in a compiled Vega spec (at any nesting level), if any. */
+function findDataUrl(node: unknown): string | undefined {
+  if (Array.isArray(node)) {
+    for (const item of node) {
+      const url = findDataUrl(item);
+      if (url !== undefined) return url;
+    }
+    return undefined;
+  }
+  if (typeof node !== 'object' || node === null) return undefined;
+  const record = node as Record<string, unknown>;
+  if (Array.isArray(record.data)) {
+    for (const data of record.data as Record<string, unknown>[]) {
+      if (typeof data?.url === 'string' || (typeof data?.url === 'object' && data.url !== null)) {
+        return JSON.stringify(data.url);
+      }
+    }
+  }
+  return findDataUrl(record.marks);
 }
 
 /** PNG bytes of an SVG, rasterised by resvg at `scale` times its size. */
