@@ -27,7 +27,7 @@ describe('activationHistogramsData', () => {
   afterAll(() => trained?.dispose());
 
   it('learns the backdoor in the trojaned model only', () => {
-    // Observed (seed 0, smoke): trojaned BA 0.76 / ASR 0.98, benign BA 0.76 / ASR 0.03.
+    // Observed (seed 0, smoke, 300 samples): trojaned BA 0.84 / ASR 0.99, benign BA 0.83 / ASR 0.
     expect(data.rates.trojaned.asr).toBeGreaterThan(0.8);
     expect(data.rates.benign!.asr).toBeLessThan(0.3);
     expect(data.rates.trojaned.ba).toBeGreaterThan(0.5);
@@ -43,7 +43,7 @@ describe('activationHistogramsData', () => {
     expect(meanOf(trojaned.triggeredValues)).toBeCloseTo(trojaned.triggeredMean, 3);
     expect(trojaned.triggeredMean).toBeGreaterThan(trojaned.benignMean);
     expect(trojaned.shift).toBeCloseTo(trojaned.triggeredMean - trojaned.benignMean, 6);
-    // Observed: trojaned fc1 shift about 8, benign at most about 2.3.
+    // Observed (seed 0): trojaned fc1 shift 8.3, benign at most 2.3.
     expect(trojaned.shift).toBeGreaterThan(benign!.shift);
   });
 

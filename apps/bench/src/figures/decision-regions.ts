@@ -332,7 +332,7 @@ export function decisionRegionsSpec(data: DecisionRegionsFigureData): VegaLiteSp
   const cells: RegionCell[] = [];
   const points: RegionPoint[] = [];
   for (const panel of panels) {
-    const facet = `${panel.facet}\n${panel.optimizer === 'dp-sgd' ? `C=${data.dpSgd.clipNorm}, σ=${data.dpSgd.noiseMultiplier}: ` : ''}BA ${percent(panel.ba)}, ASR ${percent(panel.asr)}`;
+    const facet = `${panel.facet}\nBA ${percent(panel.ba)}, ASR ${percent(panel.asr)}`;
     // One rect per horizontal run of equal predictions keeps the SVG small.
     for (let iy = 0; iy < gridSize; iy++) {
       let start = 0;
@@ -367,7 +367,11 @@ export function decisionRegionsSpec(data: DecisionRegionsFigureData): VegaLiteSp
   const sgdPanels = panels.filter((p) => p.optimizer === 'sgd').length;
   return decisionRegionChart({
     title: 'Decision regions of a 5 x 100 ReLU MLP on poisoned 2-D blobs (paper Figs. 4, 7)',
-    subtitle: `trigger t = (-, ${data.triggerY}) (dashed), target class ${data.target}; crosses: poisoned training points`,
+    subtitle:
+      `trigger t = (-, ${data.triggerY}) (dashed), target class ${data.target}; crosses: poisoned training points` +
+      (panels.some((p) => p.optimizer === 'dp-sgd')
+        ? `; DP-SGD with C = ${data.dpSgd.clipNorm}, σ = ${data.dpSgd.noiseMultiplier}`
+        : ''),
     cells,
     points,
     ruleY: [data.triggerY],

@@ -75,4 +75,13 @@ describe('renderTriggerExamplesFigure', () => {
     const png = await readFile(pngPath);
     expect(png.subarray(0, 4).toString('latin1')).toBe('\x89PNG');
   });
+
+  it('writes the same bytes for the same input', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'none-fig-'));
+    directories.push(dir);
+    const first = await renderTriggerExamplesFigure(join(dir, 'a'), { dataset: test, index: 5 });
+    const second = await renderTriggerExamplesFigure(join(dir, 'b'), { dataset: test, index: 5 });
+    expect(await readFile(second.svgPath, 'utf8')).toBe(await readFile(first.svgPath, 'utf8'));
+    expect((await readFile(second.pngPath)).equals(await readFile(first.pngPath))).toBe(true);
+  });
 });
