@@ -108,13 +108,12 @@ export function groupedBarChart(options: GroupedBarChartOptions): VegaLiteSpec {
   if (facets.length === 0) {
     return { title: titleOf(options.title, options.subtitle), data: { values }, ...layer };
   }
-  const { width: w, height: h, ...inner } = layer;
   return {
     title: titleOf(options.title, options.subtitle),
     data: { values },
     facet: { field: 'facet', type: 'nominal', sort: facets, title: null },
     columns,
-    spec: { width: w, height: h, ...inner },
+    spec: layer,
     resolve: { scale: { y: 'independent' } },
   };
 }

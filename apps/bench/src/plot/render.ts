@@ -75,13 +75,12 @@ export interface RenderChartResult {
   pngPath: string;
 }
 
-let fontOptions: { fontFiles?: string[]; loadSystemFonts: boolean; defaultFontFamily: string };
-
-/** resvg's font setup: the system fonts (scanned once per process, by resvg). */
-function resvgFonts() {
-  fontOptions ??= { loadSystemFonts: true, defaultFontFamily: CHART_FONT };
-  return fontOptions;
-}
+/**
+ * resvg's fonts: the system's, with {@link CHART_FONT} for text whose family is missing. The
+ * same machine gives the same PNG; another machine's fonts may shift glyphs (the SVG is the
+ * portable output).
+ */
+const RESVG_FONTS = { loadSystemFonts: true, defaultFontFamily: CHART_FONT } as const;
 
 /**
  * The SVG of a Vega-Lite spec, rendered headless (Vega's `renderer: 'none'`, no canvas, no
@@ -142,7 +141,7 @@ export function svgToPng(svg: string, scale = 2): Uint8Array {
     throw new RangeError(`svgToPng: scale must be a number in (0, 8], got ${scale}`);
   }
   const rendered = new Resvg(svg, {
-    font: resvgFonts(),
+    font: RESVG_FONTS,
     fitTo: { mode: 'zoom', value: scale },
     background: 'white',
   }).render();
