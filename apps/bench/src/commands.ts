@@ -2,10 +2,11 @@ import { join, resolve } from 'node:path';
 import { initBackend } from '@none/backend';
 import { defineCommand } from 'citty';
 import { runSuite } from './runner';
+import { renderSuiteCharts } from './suite-charts';
 import { SUITES } from './suites';
 import { SCALES, type Scale } from './types';
 import type { BackendChoice } from './worker-protocol';
-import { writeSuiteReport } from './write-report';
+import { writeFileAtomic, writeSuiteReport } from './write-report';
 
 const pct = (v: number | null | undefined) =>
   v === null || v === undefined ? '–' : `${(v * 100).toFixed(2)}%`;
@@ -13,7 +14,9 @@ const pct = (v: number | null | undefined) =>
 /** Resolves `--suite` (a name, a comma list or `all`) into suites, or throws naming the bad one. */
 export function resolveSuites(value: string) {
   if (value.trim() === '') {
-    throw new RangeError(`--suite is required: one of ${Object.keys(SUITES).join(', ')}, all (or --list)`);
+    throw new RangeError(
+      `--suite is required: one of ${Object.keys(SUITES).join(', ')}, all (or --list)`,
+    );
   }
   const names = value === 'all' ? Object.keys(SUITES) : value.split(',').map((s) => s.trim());
   return names.map((name) => {
@@ -41,7 +44,7 @@ export const benchCommand = defineCommand({
   args: {
     suite: {
       type: 'string',
-      description: `Suite(s): ${Object.keys(SUITES).join(', ')}, all (comma list allowed)`,
+      description: `Suite(s): ${Object.keys(SUITES).join(', ')}, all (comma list allowed); or figures (the paper's figures)`,
       required: false,
     },
     scale: {
@@ -80,6 +83,23 @@ export const benchCommand = defineCommand({
   async run({ args }) {
     try {
       const scale = resolveScale(args.scale);
+      if (args.suite === 'figures') {
+        const dir = resolve(join(args.out, scale, 'figures'));
+        await initBackend({ prefer: args.backend as BackendChoice });
+        const { renderAllFigures } = await import('./figures');
+        const { figures, markdown } = await renderAllFigures(dir, {
+          scale,
+          seed: 0,
+          onProgress: (message) => process.stderr.write(`${message}\n`),
+        });
+        const path = join(dir, 'README.md');
+        await writeFileAtomic(
+          path,
+          `# Figures of the paper (scale \`${scale}\`)\n\n_Regenerate: \`none bench --suite figures --scale ${scale}\`._\n\n${markdown}\n`,
+        );
+        process.stdout.write(`${figures.length} figures and ${path}\n`);
+        return;
+      }
       const suites = resolveSuites(args.suite ?? (args.list ? 'all' : ''));
       if (args.list) {
         for (const suite of suites) {
@@ -117,7 +137,9 @@ export const benchCommand = defineCommand({
             failures += summary.failed.length;
           }
         }
-        const path = await writeSuiteReport(suite, scale, dir);
+        const path = await writeSuiteReport(suite, scale, dir, (results) =>
+          renderSuiteCharts(suite, results, dir),
+        );
         process.stdout.write(`report: ${path}\n`);
       }
       if (failures > 0) {

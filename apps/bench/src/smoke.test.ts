@@ -12,7 +12,12 @@ describe('every suite at smoke scale', () => {
   for (const suite of Object.values(SUITES)) {
     it(`${suite.name}: every run finishes and the report has a row for each`, async () => {
       const dir = await mkdtemp(join(tmpdir(), `bench-smoke-${suite.name}-`));
-      const summary = await runSuite(suite, { scale: 'smoke', outDir: dir, parallel: 2, backend: 'wasm' });
+      const summary = await runSuite(suite, {
+        scale: 'smoke',
+        outDir: dir,
+        parallel: 2,
+        backend: 'wasm',
+      });
       expect(summary.failed).toEqual([]);
       const planned = suite.runs('smoke').length;
       expect(summary.results).toHaveLength(planned);

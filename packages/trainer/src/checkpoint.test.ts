@@ -19,7 +19,11 @@ describe('checkpoints', () => {
 
   it('keeps one tensor file, and reads an older checkpoint without extra arrays', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ckpt-'));
-    await writeCheckpoint(dir, { state: 1, weights: [Float32Array.of(1)], extra: [Float32Array.of(2)] });
+    await writeCheckpoint(dir, {
+      state: 1,
+      weights: [Float32Array.of(1)],
+      extra: [Float32Array.of(2)],
+    });
     await writeCheckpoint(dir, { state: 2, weights: [Float32Array.of(3)] });
     expect((await readdir(dir)).filter((n) => n.startsWith('tensors-'))).toHaveLength(1);
     const read = await readCheckpoint<number>(dir);
@@ -28,7 +32,11 @@ describe('checkpoints', () => {
 
   it('names the file when the tensors do not match the state', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ckpt-'));
-    await writeCheckpoint(dir, { state: 1, weights: [Float32Array.of(1, 2)], extra: [Float32Array.of(2)] });
+    await writeCheckpoint(dir, {
+      state: 1,
+      weights: [Float32Array.of(1, 2)],
+      extra: [Float32Array.of(2)],
+    });
     const name = (await readdir(dir)).find((n) => n.startsWith('tensors-'))!;
     await writeFile(join(dir, name), new Uint8Array(4));
     await expect(readCheckpoint(dir)).rejects.toThrow(`hold 4 bytes, expected 12`);

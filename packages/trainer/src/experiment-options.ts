@@ -1,6 +1,9 @@
 import type { AttackConfig } from '@none/attacks';
 import type { DatasetOptions } from '@none/data';
 import type { ModelOptions } from '@none/models';
+import type { AblOptions } from './baselines/abl';
+import type { DbdOptions } from './baselines/dbd';
+import type { NadOptions } from './baselines/nad';
 import type { LearningRateSchedule } from './learning-rate';
 import type { NoneOptions } from './none/none-options';
 import type { OptimizerOptions } from './optimizer';
@@ -11,14 +14,7 @@ import type { AugmentOptions } from './train-epochs';
  * `dp-sgd` (Abadi et al., Hong et al.), `activation-clustering` (Chen et al.), `abl` (Li et al.
  * 2021a), `nad` (Li et al. 2021b) and `dbd` (Huang et al. 2022) are baselines.
  */
-export type Defense =
-  | 'none'
-  | 'NONE'
-  | 'dp-sgd'
-  | 'activation-clustering'
-  | 'abl'
-  | 'nad'
-  | 'dbd';
+export type Defense = 'none' | 'NONE' | 'dp-sgd' | 'activation-clustering' | 'abl' | 'nad' | 'dbd';
 
 /** Options of the baseline defenses. */
 export interface BaselineOptions {
@@ -36,6 +32,18 @@ export interface BaselineOptions {
     /** Flag the smaller of two clusters when it holds at most this fraction of its class. @default 0.35 */
     sizeThreshold?: number;
   };
+  /** ABL; `cleanEpochs` defaults to `training.epochs - isolationEpochs`. */
+  abl?: AblOptions;
+  /** NAD, plus the share of the training set the defender holds as clean data. */
+  nad?: NadOptions & {
+    /** @default 0.05 (the paper's 5%) */
+    cleanFraction?: number;
+  };
+  /** DBD's stage lengths and loss settings (optimizer, seed and batch size come from training). */
+  dbd?: Omit<
+    DbdOptions,
+    'optimizer' | 'seed' | 'poisonedIndices' | 'state' | 'onCheckpoint' | 'onEvent'
+  >;
 }
 
 export interface TrainingOptions {

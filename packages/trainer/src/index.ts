@@ -1,5 +1,16 @@
 export { argmaxRows, gatherBatch, predictLogits } from './_batches';
 export {
+  ABL_DEFAULTS,
+  type AblEvent,
+  type AblIsolationRecord,
+  type AblOptions,
+  type AblState,
+  localGradientAscentLoss,
+  lowestLossIndices,
+  type RunAblOptions,
+  runAbl,
+} from './baselines/abl';
+export {
   ACTIVATION_CLUSTERING_DEFAULTS,
   type ActivationClusteringOptions,
   type ActivationClusteringResult,
@@ -7,6 +18,16 @@ export {
   type ClassClustering,
   type ClusteringActivations,
 } from './baselines/activation-clustering';
+export {
+  DBD_DEFAULTS,
+  type DbdEvent,
+  type DbdOptions,
+  type DbdSplitRecord,
+  type DbdState,
+  ntXentLoss,
+  runDbd,
+  symmetricCrossEntropy,
+} from './baselines/dbd';
 export {
   type ClipAndNoiseOptions,
   clipAndNoiseGradients,
@@ -23,6 +44,16 @@ export {
   silhouetteScore,
 } from './baselines/k-means';
 export {
+  attentionDistillationLoss,
+  attentionMap,
+  NAD_DEFAULTS,
+  type NadEvent,
+  type NadOptions,
+  type NadState,
+  type RunNadOptions,
+  runNad,
+} from './baselines/nad';
+export {
   type PrincipalComponents,
   principalComponents,
   projectOntoComponents,
@@ -37,7 +68,12 @@ export {
   writeModelWeights,
 } from './checkpoint';
 export { TrainerError, type TrainerErrorCode } from './errors';
-export type { Defense, ExperimentOptions, TrainingOptions } from './experiment-options';
+export type {
+  BaselineOptions,
+  Defense,
+  ExperimentOptions,
+  TrainingOptions,
+} from './experiment-options';
 export { freezeBatchNorm } from './freeze-batch-norm';
 export { type LearningRateSchedule, learningRateAt } from './learning-rate';
 export { accuracy, detectionQuality } from './metrics';
@@ -82,6 +118,7 @@ export {
 } from './optimizer';
 export { formatReportMarkdown } from './report-markdown';
 export {
+  cleanSubset,
   type DefendedResult,
   type ExperimentEvent,
   type ExperimentReport,

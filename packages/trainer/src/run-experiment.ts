@@ -2,13 +2,16 @@ import { createHash } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { attackTestSet, type PoisonManifest, poisonDataset } from '@none/attacks';
-import { type DatasetSplit, type ImageDataset, loadDataset } from '@none/data';
+import { createRandom, type DatasetSplit, type ImageDataset, loadDataset } from '@none/data';
 import { type BuiltModel, buildModel, saveModel } from '@none/models';
 import { createActivationProbe } from '@none/probe';
 import * as tf from '@tensorflow/tfjs-core';
 import { argmaxRows, keptIndices, predictLogits } from './_batches';
+import { type AblState, runAbl } from './baselines/abl';
 import { activationClustering } from './baselines/activation-clustering';
+import { type DbdState, runDbd } from './baselines/dbd';
 import { DP_SGD_SETTINGS, trainEpochsDpSgd } from './baselines/dp-sgd';
+import { type NadState, runNad } from './baselines/nad';
 import { readCheckpoint, readModelWeights, writeCheckpoint, writeModelWeights } from './checkpoint';
 import type { Defense, ExperimentOptions } from './experiment-options';
 import { accuracy, detectionQuality } from './metrics';
@@ -47,6 +50,8 @@ export interface DefendedResult extends ModelResult {
   retrained: boolean;
   /** Defended wall time / undefended wall time. */
   overhead: number;
+  /** What a baseline did (ABL's isolation, DBD's splits, NAD's epochs), for report.json. */
+  details?: Record<string, unknown>;
 }
 
 export interface ExperimentReport {
@@ -73,6 +78,9 @@ export type ExperimentEvent =
 
 export type Stage = 'undefended' | 'warmup' | 'none' | 'retrain' | 'baseline';
 
+type TrainingBaseline = 'abl' | 'nad' | 'dbd';
+const TRAINING_BASELINES: readonly string[] = ['abl', 'nad', 'dbd'];
+
 export interface RunExperimentOptions {
   /** Where checkpoints and artifacts go; without it nothing is written. */
   outDir?: string;
@@ -93,6 +101,10 @@ interface RunState {
   none?: NoneState;
   /** Activation Clustering: the flagged training samples and the time to find them. */
   clustering?: { removed: number[]; ms: number };
+  /** ABL, NAD, DBD: their own resumable state (binary parts live in the checkpoint). */
+  abl?: AblState;
+  nad?: NadState;
+  dbd?: DbdState;
 }
 
 /** Stable hash of a JSON value (keys sorted), to tie checkpoints and results to a config. */
@@ -324,7 +336,185 @@ export async function runExperiment(
     }
   }
 
+  /**
+   * ABL and DBD train a fresh model on the poisoned data; NAD fine-tunes the undefended one
+   * on a clean 5% of the training set. Resumable per epoch through their own states.
+   */
+  async function runTrainingBaseline(defense: TrainingBaseline): Promise<DefendedResult> {
+    const built = build(0);
+    const b = options.baselines ?? {};
+    try {
+      let extra: Float32Array[] | undefined;
+      let optimizerState: OptimizerState | undefined;
+      if (restored && restored.state.stage === 'baseline') {
+        writeModelWeights(built.model, restored.weights);
+        extra = restored.extra;
+        optimizerState = restored.optimizer;
+        restored = undefined;
+      } else if (defense === 'nad') {
+        if (!undefendedWeights) {
+          throw new RangeError('runExperiment: NAD needs the undefended model, which is gone');
+        }
+        writeModelWeights(built.model, undefendedWeights);
+      }
+      const ablOptions = {
+        ...b.abl,
+        cleanEpochs: b.abl?.cleanEpochs ?? Math.max(0, totalEpochs - (b.abl?.isolationEpochs ?? 2)),
+      };
+      const epochs =
+        defense === 'abl'
+          ? (ablOptions.isolationEpochs ?? 2) +
+            ablOptions.cleanEpochs +
+            (b.abl?.unlearningEpochs ?? 5)
+          : defense === 'nad'
+            ? (b.nad?.teacherEpochs ?? 10) + (b.nad?.distillationEpochs ?? 20)
+            : (b.dbd?.selfSupervisedEpochs ?? 3) +
+              (b.dbd?.headEpochs ?? 5) +
+              (b.dbd?.fineTuneEpochs ?? 3);
+      await run.onEvent?.({ type: 'stage', stage: 'baseline', epochs });
+      let started = performance.now();
+      const persist = async (
+        key: TrainingBaseline,
+        value: AblState | NadState | DbdState,
+        teacher?: Float32Array[],
+      ) => {
+        (state as unknown as Record<string, unknown>)[key] = {
+          ...value,
+          optimizer: undefined,
+          ...(key === 'nad' ? { teacherWeights: undefined } : {}),
+        };
+        state.elapsedMs += performance.now() - started;
+        started = performance.now();
+        if (!checkpointDir) return;
+        await writeCheckpoint(checkpointDir, {
+          state: { ...state, configHash },
+          weights: readModelWeights(built.model),
+          ...(value.optimizer ? { optimizer: value.optimizer } : {}),
+          ...(teacher ? { extra: teacher } : {}),
+        });
+      };
+      const onEvent = (event: {
+        type: string;
+        logs?: EpochLogs;
+        batch?: number;
+        batches?: number;
+      }) =>
+        event.type === 'epoch'
+          ? run.onEvent?.({ type: 'epoch', stage: 'baseline', logs: event.logs!, epochs })
+          : event.type === 'batch'
+            ? run.onEvent?.({
+                type: 'batch',
+                stage: 'baseline',
+                batch: event.batch!,
+                batches: event.batches!,
+              })
+            : undefined;
+      const common = {
+        optimizer: options.training.optimizer,
+        batchSize: options.training.batchSize,
+        seed: options.seed,
+        onEvent,
+      };
+      let variant: string;
+      let removed = 0;
+      let precision: number | null = null;
+      let recall: number | null = null;
+      let details: Record<string, unknown>;
+      let includesUndefended = false;
+      if (defense === 'abl') {
+        const final = await runAbl(built.model, trainSet, {
+          ...common,
+          abl: ablOptions,
+          ...(options.training.schedule ? { schedule: options.training.schedule } : {}),
+          augment: options.training.augment ?? false,
+          ...(poisoned ? { poisonedIndices: poisoned.poisonedIndices } : {}),
+          ...(state.abl
+            ? { state: { ...state.abl, ...(optimizerState ? { optimizer: optimizerState } : {}) } }
+            : {}),
+          onCheckpoint: (s) => persist('abl', s),
+        });
+        await persist('abl', final);
+        variant = `isolate ${final.isolation?.isolated ?? 0} (γ ${b.abl?.gamma ?? 0.5})`;
+        removed = final.isolated.length;
+        precision = final.isolation?.precision ?? null;
+        recall = final.isolation?.recall ?? null;
+        details = { isolation: final.isolation, records: final.records };
+      } else if (defense === 'nad') {
+        includesUndefended = true;
+        const { cleanFraction = 0.05, ...nadOptions } = b.nad ?? {};
+        const final = await runNad(built.model, trainSet, {
+          ...common,
+          nad: nadOptions,
+          cleanIndices: cleanSubset(
+            trainSet.shape[0],
+            poisoned?.poisonedIndices,
+            cleanFraction,
+            options.seed,
+          ),
+          neurons: built.metadata.neurons,
+          augment: options.training.augment ?? false,
+          ...(state.nad
+            ? {
+                state: {
+                  ...state.nad,
+                  ...(optimizerState ? { optimizer: optimizerState } : {}),
+                  ...(extra?.length ? { teacherWeights: extra } : {}),
+                },
+              }
+            : {}),
+          onCheckpoint: (s) => persist('nad', s, s.teacherWeights),
+        });
+        await persist('nad', final);
+        variant = `${Math.round(cleanFraction * 100)}% clean data, layers ${final.layers.join(', ')}`;
+        details = { layers: final.layers, records: final.records };
+      } else {
+        const final = await runDbd(built.model, trainSet, {
+          ...common,
+          ...b.dbd,
+          ...(poisoned ? { poisonedIndices: poisoned.poisonedIndices } : {}),
+          ...(state.dbd
+            ? { state: { ...state.dbd, ...(optimizerState ? { optimizer: optimizerState } : {}) } }
+            : {}),
+          onCheckpoint: (s) => persist('dbd', s),
+        });
+        await persist('dbd', final);
+        const split = final.splits[final.splits.length - 1];
+        variant = `labeled ${Math.round((b.dbd?.labeledFraction ?? 0.5) * 100)}%`;
+        if (split) {
+          // The samples DBD keeps unlabeled are the ones it distrusts.
+          removed = split.unlabeled;
+          const poisonedCount = poisoned?.poisonedIndices.length ?? 0;
+          if (split.poisonedInLabeled !== null && split.unlabeled > 0) {
+            precision = (poisonedCount - split.poisonedInLabeled) / split.unlabeled;
+          }
+          recall = split.poisonedRecall;
+        }
+        details = { splits: final.splits, history: final.history };
+      }
+      const trainMs = state.elapsedMs + (includesUndefended ? (state.undefended?.trainMs ?? 0) : 0);
+      const result = await evaluate(built, 'baseline', trainMs, totalEpochs);
+      if (run.outDir) await saveModel(join(run.outDir, 'model'), built);
+      state = { ...state, stage: 'done', epoch: 0, elapsedMs: 0 };
+      return {
+        ...result,
+        defense,
+        variant,
+        rounds: [],
+        removed,
+        precision,
+        recall,
+        retrained: false,
+        overhead: state.undefended ? trainMs / state.undefended.trainMs : Number.NaN,
+        details,
+      };
+    } finally {
+      built.model.dispose();
+    }
+  }
+
   // 1. Undefended.
+  /** NAD starts from the undefended (backdoored) model. */
+  let undefendedWeights: Float32Array[] | undefined;
   if (state.stage === 'undefended') {
     const built = build(0);
     try {
@@ -333,6 +523,7 @@ export async function runExperiment(
       if (run.outDir) await saveModel(join(run.outDir, 'undefended-model'), built);
       if (options.defense === 'activation-clustering')
         state.clustering = await clusterActivations(built);
+      if (options.defense === 'nad') undefendedWeights = readModelWeights(built.model);
     } finally {
       built.model.dispose();
     }
@@ -343,6 +534,12 @@ export async function runExperiment(
       epoch: 0,
       elapsedMs: 0,
     };
+    if (undefendedWeights && checkpointDir) {
+      await writeCheckpoint(checkpointDir, {
+        state: { ...state, configHash },
+        weights: undefendedWeights,
+      });
+    }
   }
 
   // 2. NONE: warm-up training, then the rounds.
@@ -455,6 +652,10 @@ export async function runExperiment(
     defended = await runBaseline(options.defense);
     removedIndices = state.clustering?.removed ?? [];
   }
+  if (TRAINING_BASELINES.includes(options.defense) && state.stage === 'baseline') {
+    defended = await runTrainingBaseline(options.defense as TrainingBaseline);
+    removedIndices = state.abl?.isolated ?? [];
+  }
   const report: ExperimentReport = {
     format: 1,
     seed: options.seed,
@@ -493,4 +694,25 @@ async function writeArtifacts(
   await rename(`${join(outDir, 'report.md')}.tmp`, join(outDir, 'report.md'));
   await writeJsonAtomic(join(outDir, 'removed.json'), report.removedIndices);
   if (manifest) await writeJsonAtomic(join(outDir, 'poison-manifest.json'), manifest);
+}
+
+/**
+ * NAD's defender data: `fraction` of the training set, drawn (seeded) from the samples that
+ * are not poisoned — the clean data NAD's threat model grants the defender.
+ */
+export function cleanSubset(
+  n: number,
+  poisonedIndices: ArrayLike<number> | undefined,
+  fraction: number,
+  seed: number,
+): Int32Array {
+  const poisonedSet = new Set(Array.from(poisonedIndices ?? []));
+  const clean = keptIndices(n, poisonedSet);
+  const random = createRandom(seed ^ 0x6e6164);
+  for (let i = clean.length - 1; i > 0; i--) {
+    const j = Math.floor(random.next() * (i + 1));
+    [clean[i], clean[j]] = [clean[j]!, clean[i]!];
+  }
+  const count = Math.max(1, Math.round(fraction * n));
+  return clean.slice(0, count).sort();
 }
