@@ -23,7 +23,11 @@ function invalid(message: string): TrainerError {
 }
 
 /** Throws for a negative, non-finite or (padding) non-integer field. */
-export function checkDigitAugment(caller: string, name: string, options: DigitAugmentOptions): void {
+export function checkDigitAugment(
+  caller: string,
+  name: string,
+  options: DigitAugmentOptions,
+): void {
   const { padding, rotation, scale, noise } = options;
   if (!Number.isInteger(padding) || padding < 0) {
     throw invalid(`${caller}: ${name}.padding must be an integer >= 0, got ${padding}`);

@@ -204,7 +204,10 @@ export function symmetricCrossEntropy(
     );
   }
   return tf.tidy(() => {
-    const oneHot = tf.cast(tf.oneHot(tf.cast(labels, 'int32') as tf.Tensor1D, logits.shape[1]!), 'float32');
+    const oneHot = tf.cast(
+      tf.oneHot(tf.cast(labels, 'int32') as tf.Tensor1D, logits.shape[1]!),
+      'float32',
+    );
     const crossEntropy = tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits, 1)), 1));
     const probabilities = tf.clipByValue(tf.softmax(logits, 1), 1e-7, 1);
     const reverse = tf.neg(
@@ -248,9 +251,9 @@ export function splitByLoss(
   const groups = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {
     const group = labels ? labels[i]! : 0;
-    let members = groups.get(group);
-    if (!members) groups.set(group, (members = []));
-    members.push(i);
+    const members = groups.get(group);
+    if (members) members.push(i);
+    else groups.set(group, [i]);
   }
   const labeled: number[] = [];
   const unlabeled: number[] = [];
@@ -675,9 +678,7 @@ async function headStage(context: Context): Promise<void> {
         }, variables);
         optimizer.applyGradients(variables.map((v) => grads[v.name]!));
         const loss = (await value.data())[0]!;
-        const correct = tf.tidy(() =>
-          tf.sum(tf.cast(tf.equal(tf.argMax(logits!, 1), y), 'int32')),
-        );
+        const correct = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(logits!, 1), y), 'int32')));
         hits += (await correct.data())[0]!;
         tf.dispose([x, y, value, logits!, correct, ...Object.values(grads)]);
         checkLoss(loss, 'head', epoch, batch);
@@ -830,14 +831,7 @@ async function fineTuneStage(context: Context): Promise<void> {
           inputs.set(view, (v + 1) * size * sampleSize);
           targets.set(guessed, (v + 1) * size * k);
         });
-        const mixed = mixUp(
-          inputs,
-          targets,
-          sampleSize,
-          k,
-          o.mixUpAlpha,
-          createRandom(stream(7)),
-        );
+        const mixed = mixUp(inputs, targets, sampleSize, k, o.mixUpAlpha, createRandom(stream(7)));
         const ramp =
           o.rampUpEpochs > 0 ? Math.min(1, (epoch + batch / batches) / o.rampUpEpochs) : 1;
         const weight = o.lambdaU * ramp;
