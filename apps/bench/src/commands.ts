@@ -1,12 +1,13 @@
 import { join, resolve } from 'node:path';
 import { initBackend } from '@none/backend';
 import { defineCommand } from 'citty';
+import { writeFileAtomic } from './plot/render';
 import { runSuite } from './runner';
 import { renderSuiteCharts } from './suite-charts';
 import { SUITES } from './suites';
 import { SCALES, type Scale } from './types';
 import type { BackendChoice } from './worker-protocol';
-import { writeFileAtomic, writeSuiteReport } from './write-report';
+import { writeSuiteReport } from './write-report';
 
 const pct = (v: number | null | undefined) =>
   v === null || v === undefined ? '–' : `${(v * 100).toFixed(2)}%`;

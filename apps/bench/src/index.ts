@@ -1,5 +1,6 @@
 export { benchCommand, resolveScale, resolveSuites, workerCommand } from './commands';
 export { type ExecuteRunOptions, executeRun, runHash } from './execute-run';
+export * from './figures';
 export {
   TABLE_1,
   TABLE_2,
@@ -14,6 +15,7 @@ export {
   TABLE_14,
   TABLE_15,
 } from './paper';
+export * from './plot';
 export {
   type QueueSuiteOptions,
   type QueueWorkerOptions,
@@ -30,6 +32,7 @@ export {
   runSuite,
   type SuiteRunSummary,
 } from './runner';
+export { oursVersusPaperRows, renderSuiteCharts, sensitivityPoints } from './suite-charts';
 export { PRESETS, SUITES } from './suites';
 export type { ModelMetrics, PaperCell, RunResult, RunSpec, Scale, SuiteDefinition } from './types';
 export { writeSuiteReport } from './write-report';

@@ -1,15 +1,10 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from './plot/render';
 import { formatSuiteReport } from './report';
 import { readResults, resultKey } from './results';
 import { planSuite, resultsPath } from './runner';
 import type { RunResult, Scale, SuiteDefinition } from './types';
-
-/** Writes a file atomically (temp file + rename). */
-export async function writeFileAtomic(path: string, contents: string | Uint8Array): Promise<void> {
-  await writeFile(`${path}.tmp`, contents);
-  await rename(`${path}.tmp`, path);
-}
 
 /** The finished results of a suite's current plan, in plan order. */
 export async function suiteResults(
