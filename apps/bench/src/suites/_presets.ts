@@ -8,6 +8,8 @@ export interface ScalePreset {
   model: NonNullable<ExperimentConfigInput['model']>;
   training: NonNullable<ExperimentConfigInput['training']>;
   none: NonNullable<ExperimentConfigInput['none']>;
+  /** Baseline settings of the scale (smoke shortens their stages). */
+  baselines?: ExperimentConfigInput['baselines'];
   /** Seeds of each cell (the report shows their mean). */
   seeds: number[];
   note: string;
@@ -21,6 +23,11 @@ export const PRESETS: Record<Scale, ScalePreset> = {
     model: { architecture: 'small-cnn' },
     training: { epochs: 3, batchSize: 32 },
     none: { warmupEpochs: 1, rounds: 1, epochsPerRound: 1 },
+    baselines: {
+      abl: { isolationEpochs: 1, unlearningEpochs: 1 },
+      nad: { teacherEpochs: 2, distillationEpochs: 2 },
+      dbd: { selfSupervisedEpochs: 1, headEpochs: 1, fineTuneEpochs: 1 },
+    },
     seeds: [0],
     note: 'smoke: 2,000 training / 500 test digits of the embedded MNIST, small CNN, 3 epochs of batch 32; checks the pipeline, not the numbers',
   },
@@ -68,6 +75,9 @@ export function experimentRun(
     model: { ...p.model, ...overrides.model },
     training: { ...p.training, ...overrides.training },
     none: { ...p.none, ...overrides.none },
+    ...(p.baselines || overrides.baselines
+      ? { baselines: { ...p.baselines, ...overrides.baselines } }
+      : {}),
   };
   return {
     id,

@@ -55,6 +55,8 @@ export const injectedSuite: SuiteDefinition = {
   runs(scale: Scale): RunSpec[] {
     const runs: RunSpec[] = [];
     for (const [attackName, attack] of Object.entries(ATTACKS)) {
+      // Smoke checks every defense once, on the single-target attack.
+      if (scale === 'smoke' && attackName !== 'badnets-single') continue;
       if (scale === 'full') {
         for (const [datasetName, { dataset, networks }] of Object.entries(FULL_DATASETS)) {
           for (const network of networks) {

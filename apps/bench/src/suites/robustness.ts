@@ -124,7 +124,7 @@ export const moreAttacksSuite: SuiteDefinition = {
       blend: { type: 'blend', target: 0 },
     } as const;
     const defenses =
-      scale === 'smoke' ? (['NONE'] as const) : (['NONE', 'nad', 'abl', 'dbd'] as const);
+      scale === 'smoke' ? (['NONE', 'dbd'] as const) : (['NONE', 'nad', 'abl', 'dbd'] as const);
     const chosen =
       scale === 'smoke' ? (['blend'] as const) : (Object.keys(attacks) as (keyof typeof attacks)[]);
     const runs: RunSpec[] = [];
