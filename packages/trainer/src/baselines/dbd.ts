@@ -406,7 +406,7 @@ function checkState(state: DbdState, o: Resolved, n: number): void {
  *    un-augmented images, computed once in inference mode.
  * 3. **Fine-tune** (`fineTuneEpochs`): the per-sample SCE losses of the whole model on the
  *    un-augmented training set split it ({@link splitByLoss}): the lowest `labeledFraction`
- *    keep their labels, the rest are unlabeled. The whole model then trains with MixMatch:
+ *    (of every class, with `classBalancedSplit`) keep their labels, the rest are unlabeled. The whole model then trains with MixMatch:
  *    per batch of B labeled samples (one weak augmentation) and B unlabeled ones (K weak
  *    augmentations), the guessed label of an unlabeled image is the sharpened (T) mean of
  *    the model's K softmax outputs (inference mode, no gradient); the 3B inputs and targets
@@ -417,12 +417,14 @@ function checkState(state: DbdState, o: Resolved, n: number): void {
  *    split is made again with the current model before every epoch, as DBD's code does.
  *
  * Differences from the paper, at this scale: the epoch counts (DBD: 1,000 SimCLR epochs at
- * batch 512, 10 head epochs, 190 MixMatch epochs of 1,024 iterations at batch 64); one
- * optimizer type for all stages (DBD: SGD with cosine decay, then Adam at 2e-3); digit
- * augmentations (shift, small rotation and zoom, noise; no flips, crops of 20-100%, colour
- * jitter or blur); the SimCLR loss averaged over both views as anchors (DBD's code uses the
- * first view as anchors); the head trained on un-augmented features; a stage-3 epoch is one
- * pass over the labeled part, and the unlabeled batches cycle through their own shuffle.
+ * batch 512, 10 head epochs, 190 MixMatch epochs of 1,024 iterations at batch 64); stage 1
+ * uses the caller's optimizer without a schedule (DBD: SGD 0.4 with cosine decay; stages 2
+ * and 3 use Adam at 2e-3 as DBD does); digit augmentations (shift, small rotation and zoom,
+ * noise; no flips, crops of 20-100%, colour jitter or blur); the SimCLR loss averaged over
+ * both views as anchors (DBD's code uses the first view as anchors); the head trained on
+ * un-augmented features; the split made within every class by default
+ * (`classBalancedSplit`; DBD splits globally); a stage-3 epoch is one pass over the labeled
+ * part, and the unlabeled batches cycle through their own shuffle.
  *
  * Resuming: the model changes in place. A run killed after any `onCheckpoint` ends with the
  * same weights when a model of the same architecture gets the checkpointed weights (all of
