@@ -81,7 +81,18 @@ describe('runExperiment with ABL, NAD and DBD', () => {
         expect(reference.defended!.trainMs).toBeGreaterThan(reference.undefended.trainMs);
         expect(reference.defended?.variant).toContain('5% clean data');
       }
-      if (defense === 'dbd') expect(reference.defended?.removed).toBe(300);
+      if (defense === 'dbd') {
+        // The last split's unlabeled part (about half, split within each class).
+        const splits = reference.defended?.details?.splits as {
+          labeled: number;
+          unlabeled: number;
+        }[];
+        const last = splits[splits.length - 1]!;
+        expect(last.labeled + last.unlabeled).toBe(600);
+        expect(reference.defended?.removed).toBe(last.unlabeled);
+        expect(last.unlabeled).toBeGreaterThan(270);
+        expect(last.unlabeled).toBeLessThan(330);
+      }
 
       // Kill on the second baseline epoch, resume.
       const outDir = await temporaryDirectory();
