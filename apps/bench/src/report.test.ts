@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tinySuite } from './_test-suite';
-import { formatSuiteReport, resultsTable } from './report';
+import { formatSuiteReport, resultsTable, sharedLabels } from './report';
 import type { RunResult } from './types';
 
 const base: RunResult = {
@@ -49,6 +49,21 @@ describe('report', () => {
     };
     const row = resultsTable([natural]).split('\n')[2]!;
     expect(row).toContain('| 60.00 → 30.00 | – |');
+  });
+
+  it('names rows by the labels that vary and states the shared ones once', () => {
+    const a = { ...base, labels: { attack: 'badnets', network: 'small CNN', defense: 'NONE' } };
+    const b = {
+      ...base,
+      id: 'b',
+      labels: { attack: 'blend', network: 'small CNN', defense: 'NONE' },
+    };
+    const table = resultsTable([a, b]);
+    expect(table.split('\n')[0]!.startsWith('| attack | undefended BA / ASR |')).toBe(true);
+    expect(sharedLabels([a, b])).toBe('network: small CNN; defense: NONE');
+    expect(formatSuiteReport(tinySuite(), [a, b], { scale: 'smoke' })).toContain(
+      'Every row: network: small CNN; defense: NONE.',
+    );
   });
 
   it('says how many runs finished, the scale and where the paper cells come from', () => {

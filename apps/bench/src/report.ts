@@ -29,10 +29,28 @@ function header(results: RunResult[]): string[] {
   ];
 }
 
+/** Label keys whose value differs between results (all of them for a single result). */
+export function varyingLabels(results: readonly RunResult[]): string[] {
+  const keys = [...new Set(results.flatMap((r) => Object.keys(r.labels)))];
+  if (results.length < 2) return keys;
+  return keys.filter((k) => new Set(results.map((r) => String(r.labels[k]))).size > 1);
+}
+
+/** "key: value" for the labels every result shares (said once above the table). */
+export function sharedLabels(results: readonly RunResult[]): string {
+  if (results.length < 2) return '';
+  const varying = new Set(varyingLabels(results));
+  return Object.entries(results[0]!.labels)
+    .filter(([k]) => !varying.has(k))
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('; ');
+}
+
 /** The results table of a suite: our numbers beside the paper's for every cell. */
 export function resultsTable(results: RunResult[]): string {
   if (results.length === 0) return '_No results yet._';
-  const labelKeys = [...new Set(results.flatMap((r) => Object.keys(r.labels)))];
+  // Labels that vary make the row names; the defense has its own column.
+  const labelKeys = varyingLabels(results).filter((k) => k !== 'defense');
   const natural = results.some((r) => r.natural);
   const detection = results.some((r) => r.defended && r.defended.precision !== null);
   const columns = [
@@ -111,6 +129,7 @@ export function formatSuiteReport(
     '',
     "BA and ASR in percent (ours in bold; the paper's beside them). Times are wall-clock training times on this machine, including, for a defense, everything it adds (probing, detection, retraining).",
     '',
+    ...(sharedLabels(results) ? [`Every row: ${sharedLabels(results)}.`, ''] : []),
     resultsTable(results),
     '',
     ...(sources.length ? [`Paper cells: ${sources.join('; ')}.`, ''] : []),

@@ -2,20 +2,21 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BarRow, groupedBarChart, type LinePoint, lineChart } from './plot/charts';
 import { renderChart } from './plot/render';
+import { varyingLabels } from './report';
 import type { RunResult, SuiteDefinition } from './types';
 
-/** A row's name in a chart: its labels without the seed. */
-const cellName = (r: RunResult) =>
-  Object.entries(r.labels)
-    .filter(([k]) => k !== 'seed')
-    .map(([, v]) => String(v))
-    .join(' / ');
+/** A row's name in a chart: the labels that vary between the rows. */
+function cellNamer(results: readonly RunResult[]) {
+  const keys = varyingLabels(results);
+  return (r: RunResult) => keys.map((k) => String(r.labels[k])).join(' / ');
+}
 
 const percent = (v: number | null | undefined) => (v === null || v === undefined ? null : v * 100);
 
 /** BA and ASR of every cell, ours beside the paper's, one panel per metric. */
 export function oursVersusPaperRows(results: readonly RunResult[]): BarRow[] {
   const rows: BarRow[] = [];
+  const cellName = cellNamer(results);
   for (const r of results) {
     const cell = cellName(r);
     const d = r.defended;

@@ -13,9 +13,10 @@ export async function suiteResults(
   dir: string,
 ): Promise<RunResult[]> {
   const byKey = new Map((await readResults(resultsPath(dir))).map((r) => [resultKey(r), r]));
+  // Labels come from the current suite definition (relabelling needs no rerun).
   return planSuite(suite, scale).flatMap((s) => {
     const r = byKey.get(resultKey({ id: s.id, configHash: s.hash }));
-    return r ? [r] : [];
+    return r ? [{ ...r, labels: s.labels, ...(s.paper ? { paper: s.paper } : {}) }] : [];
   });
 }
 

@@ -87,7 +87,7 @@ export function groupedBarChart(options: GroupedBarChartOptions): VegaLiteSpec {
         type: 'nominal' as const,
         sort: cells,
         title: xTitle,
-        axis: { labelAngle: cells.some((c) => c.length > 6) ? -30 : 0 },
+        axis: { labelAngle: cells.some((c) => c.length > 6) ? -30 : 0, labelLimit: 220 },
       },
       xOffset: { field: 'series', type: 'nominal' as const, sort: series },
       y: {

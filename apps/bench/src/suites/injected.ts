@@ -92,7 +92,12 @@ export const injectedSuite: SuiteDefinition = {
             experimentRun(
               scale,
               `${attackName}/small-cnn/${defense}`,
-              { attack: attackName, dataset: 'embedded MNIST', network: 'small CNN', defense },
+              {
+                attack: attackName === 'badnets-single' ? 'single-target' : 'label-specific',
+                dataset: 'embedded MNIST',
+                network: 'small CNN',
+                defense,
+              },
               { seed, attack, defense },
               paperCell(reference, defense, 'Table 1, MNIST, mean of NiN/VGG11/ResNet18'),
             ),
