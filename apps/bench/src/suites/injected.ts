@@ -9,6 +9,12 @@ const ATTACKS = {
 
 const DEFENSES = ['NONE', 'dp-sgd', 'nad', 'activation-clustering', 'abl'] as const;
 
+/** Beyond Table 1 at cpu scale: DP-SGD's strong setting (Table 2's DP-SGD-2) and DBD (Table 17). */
+const EXTRA_CPU_DEFENSES = [
+  { id: 'dp-sgd-strong', defense: 'dp-sgd', baselines: { dpSgd: { setting: 'strong' } } },
+  { id: 'dbd', defense: 'dbd', baselines: {} },
+] as const;
+
 const FULL_DATASETS = {
   MNIST: {
     dataset: { type: 'mnist-idx', directory: 'data/mnist' },
@@ -100,6 +106,24 @@ export const injectedSuite: SuiteDefinition = {
               },
               { seed, attack, defense },
               paperCell(reference, defense, 'Table 1, MNIST, mean of NiN/VGG11/ResNet18'),
+            ),
+          ),
+        );
+      }
+      if (scale !== 'cpu') continue;
+      for (const extra of EXTRA_CPU_DEFENSES) {
+        runs.push(
+          ...overSeeds(scale, (seed) =>
+            experimentRun(
+              scale,
+              `${attackName}/small-cnn/${extra.id}`,
+              {
+                attack: attackName === 'badnets-single' ? 'single-target' : 'label-specific',
+                dataset: 'embedded MNIST',
+                network: 'small CNN',
+                defense: extra.id,
+              },
+              { seed, attack, defense: extra.defense, baselines: extra.baselines },
             ),
           ),
         );

@@ -53,13 +53,21 @@ describe('suites', () => {
       for (const run of planSuite(SUITES[n]!, 'smoke')) expect(run.subset).toBeDefined();
   });
 
-  it('injected at cpu scale is the two BadNets modes x NONE and the four baselines', () => {
+  it('injected at cpu scale is the two BadNets modes x NONE, the four baselines, DP-SGD strong and DBD', () => {
     const plan = planSuite(SUITES.injected!, 'cpu');
     expect(plan.map((p) => p.labels.defense)).toEqual(
-      [...Array(2)].flatMap(() => ['NONE', 'dp-sgd', 'nad', 'activation-clustering', 'abl']),
+      [...Array(2)].flatMap(() => [
+        'NONE',
+        'dp-sgd',
+        'nad',
+        'activation-clustering',
+        'abl',
+        'dp-sgd-strong',
+        'dbd',
+      ]),
     );
     expect(new Set(plan.map((p) => p.labels.attack))).toEqual(
-      new Set(['badnets-single', 'badnets-label-specific']),
+      new Set(['single-target', 'label-specific']),
     );
   });
 
