@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { naturalTrojanScan } from '@none/attacks/model';
 import { parseExperimentConfig, toExperimentOptions } from '@none/config';
 import {
+  type DatasetOptions,
   type DatasetSplit,
   type ImageDataset,
   loadDataset,
@@ -29,6 +30,7 @@ export interface ExecuteRunOptions {
 /** The hash that identifies a run's result: its spec (config, subset, scan), nothing else. */
 export function runHash(spec: RunSpec): string {
   return hashConfig({
+    ...(spec.params ? { params: spec.params } : {}),
     kind: spec.kind,
     config: parseExperimentConfig(spec.config),
     subset: spec.subset ?? null,
@@ -65,17 +67,53 @@ function gitRevision(): string | null {
  * returns its result line. Checkpoints go to `<outDir>/runs/<id>/<hash>`, so a killed run
  * resumes.
  */
+/** The data of a run: its dataset, or a seeded stratified subset of it. */
+export async function loadRunData(spec: RunSpec, dataset: DatasetOptions): Promise<DatasetSplit> {
+  const full = await loadDataset(dataset);
+  if (!spec.subset) return full;
+  return {
+    train: firstN(full.train, spec.subset.train),
+    test: firstN(full.test, spec.subset.test),
+  };
+}
+
+/** The fields every result line carries besides its metrics. */
+export function resultEnvelope(
+  spec: RunSpec,
+  options: ExecuteRunOptions,
+  seed: number,
+  startedAt: string,
+  wallMs: number,
+): Omit<RunResult, 'undefended' | 'defended' | 'natural'> {
+  return {
+    format: 1,
+    suite: options.suite,
+    scale: options.scale,
+    id: spec.id,
+    labels: spec.labels,
+    configHash: runHash(spec),
+    seed,
+    gitRevision: gitRevision(),
+    backend: tf.getBackend(),
+    versions: { node: process.version, tfjs: tf.version_core },
+    host: { cpus: cpus().length, platform: platform() },
+    startedAt,
+    wallMs,
+    ...(spec.paper ? { paper: spec.paper } : {}),
+  };
+}
+
+/** Runners of the kinds that are not a plain `runExperiment` (registered by their modules). */
+export const RUN_KINDS: Partial<
+  Record<RunSpec['kind'], (spec: RunSpec, options: ExecuteRunOptions) => Promise<RunResult>>
+> = {};
+
 export async function executeRun(spec: RunSpec, options: ExecuteRunOptions): Promise<RunResult> {
+  const special = RUN_KINDS[spec.kind];
+  if (special) return special(spec, options);
   const config = parseExperimentConfig(spec.config, `${options.suite}/${spec.id}`);
   const experiment = toExperimentOptions(config);
-  let data: DatasetSplit | undefined;
-  if (spec.subset) {
-    const full = await loadDataset(experiment.dataset);
-    data = {
-      train: firstN(full.train, spec.subset.train),
-      test: firstN(full.test, spec.subset.test),
-    };
-  }
+  const data = spec.subset ? await loadRunData(spec, experiment.dataset) : undefined;
   // One folder per spec: a changed config of the same id starts afresh instead of resuming.
   const runDir = join(options.outDir, 'runs', spec.id, runHash(spec));
   const startedAt = new Date().toISOString();
@@ -116,19 +154,8 @@ export async function executeRun(spec: RunSpec, options: ExecuteRunOptions): Pro
   }
   const d = report.defended;
   return {
-    format: 1,
-    suite: options.suite,
-    scale: options.scale,
-    id: spec.id,
-    labels: spec.labels,
-    configHash: runHash(spec),
-    seed: config.seed,
-    gitRevision: gitRevision(),
+    ...resultEnvelope(spec, options, config.seed, startedAt, performance.now() - started),
     backend: report.backend,
-    versions: { node: process.version, tfjs: tf.version_core },
-    host: { cpus: cpus().length, platform: platform() },
-    startedAt,
-    wallMs: performance.now() - started,
     undefended: {
       ba: report.undefended.ba,
       asr: report.undefended.asr,
@@ -148,6 +175,5 @@ export async function executeRun(spec: RunSpec, options: ExecuteRunOptions): Pro
         }
       : null,
     ...(natural ? { natural } : {}),
-    ...(spec.paper ? { paper: spec.paper } : {}),
   };
 }

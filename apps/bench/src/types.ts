@@ -32,8 +32,14 @@ export interface RunSpec {
   id: string;
   /** The values this run varies, in column order (they label the report's rows). */
   labels: Record<string, string | number>;
-  /** What runs: an experiment (`runExperiment`), or an experiment plus a natural-trojan scan. */
-  kind: 'experiment' | 'natural';
+  /**
+   * What runs: an experiment (`runExperiment`), an experiment plus a natural-trojan scan, the
+   * adaptive attack of §8.10 (attacker-controlled training, then NONE), or federated learning
+   * with DBA clients (§5.4).
+   */
+  kind: 'experiment' | 'natural' | 'adaptive' | 'federated';
+  /** Settings of the `adaptive` and `federated` kinds (part of the run's hash). */
+  params?: Record<string, unknown>;
   /** The experiment config (defaults filled by `@none/config`). */
   config: ExperimentConfigInput;
   /** Random stratified subset of the embedded data (smoke and cpu scales). */
