@@ -1,0 +1,191 @@
+import { loadDataset, subsetDataset } from '@none/data';
+import { describe, expect, it } from 'vitest';
+import { executeRun, RUN_KINDS } from '../execute-run';
+import { federatedSuite } from '../suites/federated';
+import type { RunResult } from '../types';
+import {
+  createFederatedClients,
+  executeFederatedRun,
+  fedAvg,
+  iidShards,
+  parseFederatedParams,
+  registerFederatedKind,
+} from './federated';
+
+describe('fedAvg', () => {
+  it('of identical client weights is the identity', () => {
+    const weights = [Float32Array.from([0.1, -2, 3.5]), Float32Array.from([7])];
+    const averaged = fedAvg([
+      { weights, samples: 3 },
+      { weights, samples: 11 },
+      { weights, samples: 1 },
+    ]);
+    expect(averaged).toHaveLength(2);
+    expect(Array.from(averaged[0]!)).toEqual(Array.from(weights[0]!));
+    expect(Array.from(averaged[1]!)).toEqual(Array.from(weights[1]!));
+  });
+
+  it('of two clients is the sample-weighted mean', () => {
+    // Client A (1 sample): [0, 4], [2]; client B (3 samples): [4, 0], [6].
+    // Weighted: (1*0 + 3*4)/4 = 3, (1*4 + 3*0)/4 = 1, (1*2 + 3*6)/4 = 5.
+    const averaged = fedAvg([
+      { weights: [Float32Array.from([0, 4]), Float32Array.from([2])], samples: 1 },
+      { weights: [Float32Array.from([4, 0]), Float32Array.from([6])], samples: 3 },
+    ]);
+    expect(Array.from(averaged[0]!)).toEqual([3, 1]);
+    expect(Array.from(averaged[1]!)).toEqual([5]);
+  });
+
+  it('rejects mismatched updates and empty input', () => {
+    expect(() => fedAvg([])).toThrow(/no client updates/);
+    expect(() =>
+      fedAvg([
+        { weights: [new Float32Array(2)], samples: 1 },
+        { weights: [new Float32Array(3)], samples: 1 },
+      ]),
+    ).toThrow(/update 1 has 1 weights \(weight 0: 3 values\), update 0 has 1 \(2 values\)/);
+    expect(() => fedAvg([{ weights: [new Float32Array(1)], samples: 0 }])).toThrow(/0 samples/);
+  });
+});
+
+describe('iidShards', () => {
+  it('partitions the training set exactly, near-equal sizes, seeded', () => {
+    const n = 1003;
+    const shards = iidShards(n, 10, 42);
+    expect(shards.map((s) => s.length)).toEqual([101, 101, 101, 100, 100, 100, 100, 100, 100, 100]);
+    const seen = new Uint8Array(n);
+    for (const shard of shards) for (const i of shard) seen[i]! += 1;
+    expect(seen.every((count) => count === 1)).toBe(true);
+    expect(iidShards(n, 10, 42)).toEqual(shards);
+    expect(iidShards(n, 10, 43)).not.toEqual(shards);
+    // IID: a shard is not a contiguous block of the training set.
+    expect(shards[0]![shards[0]!.length - 1]! - shards[0]![0]!).toBeGreaterThan(500);
+    expect(() => iidShards(5, 6, 0)).toThrow(/clients must be an integer in \[1, 5\], got 6/);
+  });
+});
+
+describe('createFederatedClients', () => {
+  it('gives each malicious shard exactly its local trigger part, benign shards stay clean', async () => {
+    const { train: full } = await loadDataset({ type: 'embedded-mnist' });
+    const train = subsetDataset(
+      full,
+      Int32Array.from({ length: 600 }, (_, i) => i * 13),
+    );
+    const clients = createFederatedClients(train, {
+      clients: 6,
+      malicious: 4,
+      attack: { type: 'badnets', size: 4, target: 0 },
+      rate: 0.2,
+      seed: 3,
+    });
+    const size = 28 * 28;
+    const white = train.images instanceof Uint8Array ? 255 : 1;
+    // The global trigger is the 4x4 patch of rows/cols 24..27; part k is one 2x2 quarter.
+    const quarter = (k: number) => {
+      const top = 24 + 2 * Math.floor(k / 2);
+      const left = 24 + 2 * (k % 2);
+      return new Set([0, 1].flatMap((r) => [0, 1].map((c) => (top + r) * 28 + left + c)));
+    };
+    const patch = new Set([0, 1, 2, 3].flatMap((k) => [...quarter(k)]));
+    for (let k = 0; k < 4; k++) {
+      const local = clients.localTriggers[k]!;
+      const on = new Set<number>();
+      for (let p = 0; p < size; p++) if (local.mask[p]! > 0) on.add(p);
+      expect(on).toEqual(quarter(k));
+    }
+    for (const [k, data] of clients.data.entries()) {
+      const shard = clients.shards[k]!;
+      const poisoned = new Set(clients.poisoned[k]!);
+      expect(poisoned.size).toBe(k < 4 ? Math.round(0.2 * shard.length) : 0);
+      const part = k < 4 ? quarter(k) : new Set<number>();
+      for (let i = 0; i < shard.length; i++) {
+        const original = train.images.subarray(shard[i]! * size, (shard[i]! + 1) * size);
+        const image = data.images.subarray(i * size, (i + 1) * size);
+        if (poisoned.has(i)) {
+          expect(train.labels[shard[i]!]).not.toBe(0);
+          expect(data.labels[i]).toBe(0);
+          for (let p = 0; p < size; p++) {
+            // Its own quarter is white; the other quarters and the rest are untouched.
+            expect(image[p]).toBe(part.has(p) ? white : original[p]);
+          }
+        } else {
+          expect(data.labels[i]).toBe(train.labels[shard[i]!]);
+          expect(Array.from(image)).toEqual(Array.from(original));
+        }
+      }
+    }
+    // Sanity of the oracle: the four quarters tile the global patch.
+    expect(patch.size).toBe(16);
+    for (let p = 0; p < size; p++) {
+      expect(clients.globalTrigger.mask[p]).toBe(patch.has(p) ? 1 : 0);
+    }
+  });
+});
+
+describe('parseFederatedParams', () => {
+  it('fills defaults and names a bad field', () => {
+    expect(parseFederatedParams({ rounds: 5 })).toEqual({
+      clients: 10,
+      malicious: 4,
+      rounds: 5,
+      localEpochs: 1,
+      fineTune: true,
+    });
+    expect(() => parseFederatedParams({ rounds: 5, clients: 3 }, 'federated/x')).toThrow(
+      /federated\/x: invalid params:[\s\S]*malicious must be at most clients[\s\S]*malicious/,
+    );
+    expect(() => parseFederatedParams({})).toThrow(/rounds/);
+  });
+});
+
+describe('executeFederatedRun', () => {
+  const [spec] = federatedSuite.runs('smoke');
+  const options = { suite: 'federated', scale: 'smoke' as const, outDir: '/tmp/unused' };
+  const metrics = (r: RunResult) => ({
+    undefended: { ...r.undefended, trainMs: 0 },
+    defended: r.defended ? { ...r.defended, trainMs: 0, overhead: 0 } : null,
+  });
+
+  it('runs the smoke spec end to end, deterministically, through RUN_KINDS', async () => {
+    expect(spec!.kind).toBe('federated');
+    registerFederatedKind();
+    expect(RUN_KINDS.federated).toBe(executeFederatedRun);
+    const events: string[] = [];
+    const first = await executeRun(spec!, {
+      ...options,
+      onEvent: (e) => {
+        events.push(e.type === 'epoch' ? `${e.stage}:${e.logs.epoch}` : e.type);
+      },
+    });
+    expect(first).toMatchObject({
+      format: 1,
+      suite: 'federated',
+      scale: 'smoke',
+      id: spec!.id,
+      labels: spec!.labels,
+      paper: spec!.paper,
+    });
+    for (const m of [first.undefended, first.defended!]) {
+      expect(m.ba).toBeGreaterThanOrEqual(0);
+      expect(m.ba).toBeLessThanOrEqual(1);
+      expect(m.asr).toBeGreaterThanOrEqual(0);
+      expect(m.asr).toBeLessThanOrEqual(1);
+      expect(m.trainMs).toBeGreaterThan(0);
+    }
+    const d = first.defended!;
+    expect(d.defense).toBe('NONE');
+    expect(d.removed).toBeGreaterThanOrEqual(0);
+    expect(d.removed).toBeLessThanOrEqual(2000);
+    expect(d.overhead).toBeCloseTo(d.trainMs / first.undefended.trainMs, 9);
+    // Warm-up rounds 0, 1 are shared; round 2 runs undefended, then after a detection with NONE.
+    expect(events.filter((e) => e.includes(':'))).toEqual([
+      'warmup:0',
+      'warmup:1',
+      'undefended:2',
+      'none:2',
+    ]);
+    expect(events.filter((e) => e === 'none')).toHaveLength(1);
+    const second = await executeFederatedRun(spec!, options);
+    expect(metrics(second)).toEqual(metrics(first));
+  });
+});
