@@ -1,8 +1,9 @@
 import { loadDataset, subsetDataset } from '@none/data';
 import { describe, expect, it } from 'vitest';
 import { executeRun, RUN_KINDS } from '../execute-run';
+import { planSuite } from '../runner';
 import { federatedSuite } from '../suites/federated';
-import type { RunResult } from '../types';
+import { type RunResult, SCALES } from '../types';
 import {
   createFederatedClients,
   executeFederatedRun,
@@ -135,6 +136,30 @@ describe('parseFederatedParams', () => {
       /federated\/x: invalid params:[\s\S]*malicious must be at most clients[\s\S]*malicious/,
     );
     expect(() => parseFederatedParams({})).toThrow(/rounds/);
+  });
+});
+
+describe('federatedSuite', () => {
+  it('plans a federated run per cell at every scale, with valid params and Table 7 cells', () => {
+    for (const scale of SCALES) {
+      const plan = planSuite(federatedSuite, scale);
+      expect(plan.length).toBe(scale === 'full' ? 2 : 1);
+      for (const run of plan) {
+        expect(run.kind).toBe('federated');
+        const params = parseFederatedParams(run.params);
+        expect(params).toMatchObject({ clients: 10, malicious: 4 });
+        expect(params.warmupRounds).toBeLessThan(params.rounds);
+        expect(run.config.attack).toMatchObject({ type: 'badnets', size: 4 });
+      }
+      expect(plan[0]!.paper).toMatchObject({
+        undefendedBa: 99.22,
+        undefendedAsr: 99.15,
+        ba: 98.6,
+        asr: 0.13,
+      });
+    }
+    expect(planSuite(federatedSuite, 'cpu')[0]!.subset).toBeUndefined();
+    expect(planSuite(federatedSuite, 'smoke')[0]!.subset).toEqual({ train: 2000, test: 500 });
   });
 });
 
