@@ -3,6 +3,7 @@
 // results.jsonl; workers (`none worker --queue URL`, e.g. GPU boxes with tfjs-node-gpu) run
 // jobs and return their results. A job's id is its run key, so adding it twice is a no-op,
 // and a finished job's result stays in Redis until the enqueuer has recorded it.
+import './kinds';
 import { join } from 'node:path';
 import { type Job, Queue, QueueEvents, Worker } from 'bullmq';
 import { executeRun } from './execute-run';

@@ -1,3 +1,4 @@
+import './kinds';
 import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';

@@ -1,4 +1,6 @@
 import type { SuiteDefinition } from '../types';
+import { adaptiveSuite } from './adaptive';
+import { federatedSuite } from './federated';
 import { injectedSuite } from './injected';
 import {
   benignSuite,
@@ -29,6 +31,8 @@ export const SUITES: Record<string, SuiteDefinition> = Object.fromEntries(
     naturalSuite,
     efficiencySuite,
     precisionRecallSuite,
+    adaptiveSuite,
+    federatedSuite,
   ].map((s) => [s.name, s]),
 );
 

@@ -6,7 +6,7 @@ import { SUITES } from './index';
 describe('suites', () => {
   const names = Object.keys(SUITES);
 
-  it('has the suites of the issue that run through runExperiment', () => {
+  it('has every suite of the issue', () => {
     expect(names).toEqual(
       expect.arrayContaining([
         'injected',
@@ -20,6 +20,8 @@ describe('suites', () => {
         'natural',
         'efficiency',
         'precision-recall',
+        'adaptive',
+        'federated',
       ]),
     );
   });
