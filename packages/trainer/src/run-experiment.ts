@@ -7,11 +7,11 @@ import { type BuiltModel, buildModel, saveModel } from '@none/models';
 import { createActivationProbe } from '@none/probe';
 import * as tf from '@tensorflow/tfjs-core';
 import { argmaxRows, keptIndices, predictLogits } from './_batches';
-import { type AblState, runAbl } from './baselines/abl';
+import { ABL_DEFAULTS, type AblState, runAbl } from './baselines/abl';
 import { activationClustering } from './baselines/activation-clustering';
-import { type DbdState, runDbd } from './baselines/dbd';
+import { DBD_DEFAULTS, type DbdState, runDbd } from './baselines/dbd';
 import { DP_SGD_SETTINGS, trainEpochsDpSgd } from './baselines/dp-sgd';
-import { type NadState, runNad } from './baselines/nad';
+import { NAD_DEFAULTS, type NadState, runNad } from './baselines/nad';
 import { readCheckpoint, readModelWeights, writeCheckpoint, writeModelWeights } from './checkpoint';
 import type { Defense, ExperimentOptions } from './experiment-options';
 import { accuracy, detectionQuality } from './metrics';
@@ -353,24 +353,29 @@ export async function runExperiment(
         restored = undefined;
       } else if (defense === 'nad') {
         if (!undefendedWeights) {
-          throw new RangeError('runExperiment: NAD needs the undefended model, which is gone');
+          throw new RangeError(
+            'runExperiment: NAD starts from the undefended model, which this process no longer has; resume the run from its checkpoint folder (outDir)',
+          );
         }
         writeModelWeights(built.model, undefendedWeights);
       }
+      const isolationEpochs = b.abl?.isolationEpochs ?? ABL_DEFAULTS.isolationEpochs;
       const ablOptions = {
         ...b.abl,
-        cleanEpochs: b.abl?.cleanEpochs ?? Math.max(0, totalEpochs - (b.abl?.isolationEpochs ?? 2)),
+        cleanEpochs: b.abl?.cleanEpochs ?? Math.max(0, totalEpochs - isolationEpochs),
       };
+      /** Epochs of all the baseline's phases (the progress bar's length). */
       const epochs =
         defense === 'abl'
-          ? (ablOptions.isolationEpochs ?? 2) +
+          ? isolationEpochs +
             ablOptions.cleanEpochs +
-            (b.abl?.unlearningEpochs ?? 5)
+            (b.abl?.unlearningEpochs ?? ABL_DEFAULTS.unlearningEpochs)
           : defense === 'nad'
-            ? (b.nad?.teacherEpochs ?? 10) + (b.nad?.distillationEpochs ?? 20)
-            : (b.dbd?.selfSupervisedEpochs ?? 3) +
-              (b.dbd?.headEpochs ?? 5) +
-              (b.dbd?.fineTuneEpochs ?? 3);
+            ? (b.nad?.teacherEpochs ?? NAD_DEFAULTS.teacherEpochs) +
+              (b.nad?.distillationEpochs ?? NAD_DEFAULTS.distillationEpochs)
+            : (b.dbd?.selfSupervisedEpochs ?? DBD_DEFAULTS.selfSupervisedEpochs) +
+              (b.dbd?.headEpochs ?? DBD_DEFAULTS.headEpochs) +
+              (b.dbd?.fineTuneEpochs ?? DBD_DEFAULTS.fineTuneEpochs);
       await run.onEvent?.({ type: 'stage', stage: 'baseline', epochs });
       let started = performance.now();
       const persist = async (
@@ -434,7 +439,7 @@ export async function runExperiment(
           onCheckpoint: (s) => persist('abl', s),
         });
         await persist('abl', final);
-        variant = `isolate ${final.isolation?.isolated ?? 0} (γ ${b.abl?.gamma ?? 0.5})`;
+        variant = `isolate ${final.isolation?.isolated ?? 0} (γ ${b.abl?.gamma ?? ABL_DEFAULTS.gamma})`;
         removed = final.isolated.length;
         precision = final.isolation?.precision ?? null;
         recall = final.isolation?.recall ?? null;
@@ -479,7 +484,7 @@ export async function runExperiment(
         });
         await persist('dbd', final);
         const split = final.splits[final.splits.length - 1];
-        variant = `labeled ${Math.round((b.dbd?.labeledFraction ?? 0.5) * 100)}%`;
+        variant = `labeled ${Math.round((b.dbd?.labeledFraction ?? DBD_DEFAULTS.labeledFraction) * 100)}%`;
         if (split) {
           // The samples DBD keeps unlabeled are the ones it distrusts.
           removed = split.unlabeled;
