@@ -77,6 +77,10 @@ export const noneSchema = z.strictObject({
     .union([z.literal('top-1'), z.number().gt(0).max(1)])
     .default(NONE_DEFAULTS.selection),
   agreement: z.number().min(0).max(1).default(NONE_DEFAULTS.agreement),
+  /** `consensus`: clusters per layer searched for the most agreeing combination. */
+  candidatesPerLayer: z.number().int().positive().max(10).optional(),
+  /** `consensus`: largest share of a class's confident samples a backdoor cluster may hold. */
+  maxClusterFraction: z.number().gt(0).lt(1).optional(),
   probeBatchSize: z.number().int().positive().default(NONE_DEFAULTS.probeBatchSize),
   /** Re-initialise and retrain on the kept samples after the rounds ("purify and retrain"). */
   retrain: z.boolean().default(true),

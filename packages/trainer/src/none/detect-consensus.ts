@@ -19,6 +19,12 @@ export interface ConsensusDetectionOptions {
   minClusterFraction?: number;
   /** ... and at most this fraction: a backdoor is a sub-population of its target class. @default 0.5 */
   maxClusterFraction?: number;
+  /**
+   * Per layer, the best-separating `candidatesPerLayer` clusters are candidates, and the
+   * voters are the one-per-layer combination whose clusters agree most (mean Jaccard); 1
+   * takes each layer's best-separating cluster. @default 1
+   */
+  candidatesPerLayer?: number;
 }
 
 export const CONSENSUS_DETECTION_DEFAULTS = {
@@ -30,6 +36,7 @@ export const CONSENSUS_DETECTION_DEFAULTS = {
   maxResetFraction: 0.25,
   minClusterFraction: 0.01,
   maxClusterFraction: 0.5,
+  candidatesPerLayer: 1,
 } as const satisfies Required<ConsensusDetectionOptions>;
 
 interface Cluster {
@@ -82,9 +89,12 @@ export function detectConsensus(
       if (probabilities[i * numClasses + k]! > settings.lambdaH) confident.push(i);
     if (confident.length < 4) continue;
     const perLayer = activations.layers.map((layer) => rankClusters(layer, confident, settings));
-    const voters = perLayer
-      .map((clusters) => clusters.slice(0, settings.votersPerLayer))
-      .filter((v) => v.length > 0);
+    const voters =
+      settings.candidatesPerLayer > 1
+        ? mostAgreeingVoters(perLayer, settings.candidatesPerLayer)
+        : perLayer
+            .map((clusters) => clusters.slice(0, settings.votersPerLayer))
+            .filter((v) => v.length > 0);
     const agreement = meanPairwiseJaccard(voters.map((v) => v[0]!.members));
     const backdoored = voters.length >= 2 && agreement >= settings.agreement;
     let flaggedHere = 0;
@@ -202,6 +212,31 @@ function zScoresOfCluster(
     result.push({ neuron: j, z });
   }
   return result.sort((a, b) => Math.abs(b.z) - Math.abs(a.z) || a.neuron - b.neuron);
+}
+
+/** One cluster per layer among each layer's best `k`: the combination with the highest mean Jaccard. */
+function mostAgreeingVoters(perLayer: readonly Cluster[][], k: number): Cluster[][] {
+  const candidates = perLayer.map((c) => c.slice(0, k)).filter((c) => c.length > 0);
+  let best: Cluster[] = candidates.map((c) => c[0]!);
+  let bestAgreement = meanPairwiseJaccard(best.map((c) => c.members));
+  const chosen: Cluster[] = [];
+  const search = (layer: number) => {
+    if (layer === candidates.length) {
+      const agreement = meanPairwiseJaccard(chosen.map((c) => c.members));
+      if (agreement > bestAgreement) {
+        bestAgreement = agreement;
+        best = [...chosen];
+      }
+      return;
+    }
+    for (const cluster of candidates[layer]!) {
+      chosen.push(cluster);
+      search(layer + 1);
+      chosen.pop();
+    }
+  };
+  search(0);
+  return best.map((c) => [c]);
 }
 
 function meanPairwiseJaccard(sets: readonly Set<number>[]): number {

@@ -122,4 +122,36 @@ describe('detectConsensus', () => {
     expect(detection.flagged.length).toBe(0);
     expect(Object.values(detection.resetNeurons).flat()).toEqual([]);
   });
+
+  it('with candidatesPerLayer, looks past a stronger per-layer decoy to the cluster the layers share', () => {
+    const planted = Array.from({ length: 30 }, (_, t) => 600 + t);
+    const activations = plantedActivations({
+      n: 630,
+      classes: 3,
+      width: 20,
+      layers: 3,
+      planted,
+      plantedNeuron: 4,
+      plantedValue: 6,
+      seed: 5,
+    });
+    // In every layer a decoy neuron separates a different random group of 30 class-0 samples
+    // even better than the planted neuron does.
+    const random = createRandom(11);
+    const classZero = Array.from({ length: 600 }, (_, i) => i).filter((i) => i % 3 === 0);
+    activations.layers.forEach((layer) => {
+      const decoys = new Set<number>();
+      while (decoys.size < 30) decoys.add(classZero[Math.floor(random.next() * classZero.length)]!);
+      for (let i = 0; i < 630; i++) {
+        layer.values[i * layer.neurons + 9] = decoys.has(i)
+          ? 20 + 0.01 * random.normal()
+          : random.normal();
+      }
+    });
+    const best = detectConsensus(activations);
+    expect(best.flagged.length).toBe(0);
+    const searched = detectConsensus(activations, { candidatesPerLayer: 3 });
+    expect(Array.from(searched.flagged)).toEqual(planted);
+    for (const layer of activations.layers) expect(searched.resetNeurons[layer.layer]).toContain(4);
+  });
 });

@@ -40,6 +40,10 @@ export interface NoneOptions {
   selection?: 'top-1' | number;
   /** `consensus`: minimum mean Jaccard agreement of the layers. @default 0.5 */
   agreement?: number;
+  /** `consensus`: clusters per layer searched for the most agreeing combination. @default 1 */
+  candidatesPerLayer?: number;
+  /** `consensus`: largest share of a class's confident samples a backdoor cluster may hold. @default 0.5 */
+  maxClusterFraction?: number;
   /** Samples per probe batch. @default 256 */
   probeBatchSize?: number;
 }
@@ -59,6 +63,8 @@ export const NONE_DEFAULTS = {
   lambdaL: CONFIDENCE_GAP_DETECTION_DEFAULTS.lambdaL,
   selection: CONFIDENCE_GAP_DETECTION_DEFAULTS.selection,
   agreement: CONSENSUS_DETECTION_DEFAULTS.agreement,
+  candidatesPerLayer: CONSENSUS_DETECTION_DEFAULTS.candidatesPerLayer,
+  maxClusterFraction: CONSENSUS_DETECTION_DEFAULTS.maxClusterFraction,
   probeBatchSize: 256,
 } as const satisfies Required<NoneOptions>;
 

@@ -100,6 +100,8 @@ export function detectNone(activations: NoneActivations, options: NoneOptions = 
         lambdaH: o.lambdaH,
         resetFraction: o.resetFraction,
         agreement: o.agreement,
+        candidatesPerLayer: o.candidatesPerLayer,
+        maxClusterFraction: o.maxClusterFraction,
       });
     default:
       throw new RangeError(`detectNone: unknown variant ${String(o.variant)}`);
