@@ -7,7 +7,7 @@ import './kinds';
 import { join } from 'node:path';
 import { type Job, Queue, QueueEvents, Worker } from 'bullmq';
 import { executeRun } from './execute-run';
-import { appendResult, readResults, resultKey } from './results';
+import { appendResult, inPlanOrder, pendingRuns, readResults } from './results';
 import { planSuite, type RunnerEvent, resultsPath, type SuiteRunSummary } from './runner';
 import type { RunResult, RunSpec, Scale, SuiteDefinition } from './types';
 
@@ -73,8 +73,7 @@ export async function runSuiteOnQueue(
     await events.waitUntilReady();
     const plan = planSuite(suite, options.scale).filter((s) => options.filter?.(s) ?? true);
     const path = resultsPath(options.outDir);
-    const done = new Set((await readResults(path)).map(resultKey));
-    const pending = plan.filter((s) => !done.has(resultKey({ id: s.id, configHash: s.hash })));
+    const pending = pendingRuns(plan, await readResults(path));
     options.onEvent?.({
       type: 'plan',
       suite: suite.name,
@@ -160,9 +159,8 @@ export async function runSuiteOnQueue(
       const job = await queue.getJob(jobId(suite.name, options.scale, spec.id, spec.hash));
       if (job && (await job.getState()) === 'completed') await job.remove();
     }
-    const byKey = new Map((await readResults(path)).map((r) => [resultKey(r), r]));
     return {
-      results: plan.flatMap((s) => byKey.get(resultKey({ id: s.id, configHash: s.hash })) ?? []),
+      results: inPlanOrder(plan, await readResults(path)),
       ran: finished,
       skipped: plan.length - pending.length,
       failed,

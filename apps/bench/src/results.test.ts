@@ -2,7 +2,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appendResult, readResults, resultKey } from './results';
+import { appendResult, inPlanOrder, pendingRuns, readResults, resultKey } from './results';
 import type { RunResult } from './types';
 
 const result = (id: string): RunResult =>
@@ -42,5 +42,17 @@ describe('results.jsonl', () => {
 
   it('keys a result by id and spec hash', () => {
     expect(resultKey({ id: 'x/seed0', configHash: 'abc' })).toBe('x/seed0#abc');
+  });
+
+  it('finds the pending runs of a plan and orders results by the plan', () => {
+    const plan = [
+      { id: 'a', hash: 'h-a' },
+      { id: 'b', hash: 'h-b' },
+      { id: 'c', hash: 'changed' },
+    ];
+    const finished = [result('c'), result('b'), result('x')];
+    expect(pendingRuns(plan, finished).map((p) => p.id)).toEqual(['a', 'c']);
+    expect(inPlanOrder(plan, finished).map((r) => r.id)).toEqual(['b']);
+    expect(inPlanOrder(plan, [result('b'), result('a')]).map((r) => r.id)).toEqual(['a', 'b']);
   });
 });

@@ -53,3 +53,24 @@ export async function appendResult(path: string, result: RunResult): Promise<voi
 
 /** The key under which a result counts as done: the run's id and the hash of its spec. */
 export const resultKey = (r: { id: string; configHash: string }) => `${r.id}#${r.configHash}`;
+
+/** A planned run: its spec's id and hash. */
+interface Planned {
+  id: string;
+  hash: string;
+}
+
+/** The planned runs that `finished` does not hold yet (same id and spec hash). */
+export function pendingRuns<P extends Planned>(
+  plan: readonly P[],
+  finished: readonly RunResult[],
+): P[] {
+  const done = new Set(finished.map(resultKey));
+  return plan.filter((s) => !done.has(resultKey({ id: s.id, configHash: s.hash })));
+}
+
+/** The results of the planned runs, in plan order (results of other specs are left out). */
+export function inPlanOrder(plan: readonly Planned[], results: readonly RunResult[]): RunResult[] {
+  const byKey = new Map(results.map((r) => [resultKey(r), r]));
+  return plan.flatMap((s) => byKey.get(resultKey({ id: s.id, configHash: s.hash })) ?? []);
+}

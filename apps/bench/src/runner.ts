@@ -5,7 +5,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { executeRun, runHash } from './execute-run';
-import { appendResult, readResults, resultKey } from './results';
+import { appendResult, inPlanOrder, pendingRuns, readResults } from './results';
 import type { RunResult, RunSpec, Scale, SuiteDefinition } from './types';
 import type { BackendChoice, ParentMessage, WorkerMessage } from './worker-protocol';
 
@@ -82,8 +82,7 @@ export async function runSuite(
   const plan = planSuite(suite, scale).filter((s) => options.filter?.(s) ?? true);
   const path = resultsPath(outDir);
   const previous = await readResults(path);
-  const done = new Set(previous.map(resultKey));
-  const pending = plan.filter((s) => !done.has(resultKey({ id: s.id, configHash: s.hash })));
+  const pending = pendingRuns(plan, previous);
   const cores = cpus().length;
   const parallel =
     suite.name === 'efficiency'
@@ -197,11 +196,6 @@ export async function runSuite(
     await Promise.all(Array.from({ length: parallel }, lane));
   }
 
-  const all = [...previous, ...fresh];
-  const byKey = new Map(all.map((r) => [resultKey(r), r]));
-  const results = plan.flatMap((s) => {
-    const r = byKey.get(resultKey({ id: s.id, configHash: s.hash }));
-    return r ? [r] : [];
-  });
+  const results = inPlanOrder(plan, [...previous, ...fresh]);
   return { results, ran: fresh.length, skipped: plan.length - pending.length, failed };
 }

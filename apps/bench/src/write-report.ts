@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './plot/render';
 import { formatSuiteReport } from './report';
-import { readResults, resultKey } from './results';
+import { inPlanOrder, readResults } from './results';
 import { planSuite, resultsPath } from './runner';
 import type { RunResult, Scale, SuiteDefinition } from './types';
 
@@ -12,11 +12,12 @@ export async function suiteResults(
   scale: Scale,
   dir: string,
 ): Promise<RunResult[]> {
-  const byKey = new Map((await readResults(resultsPath(dir))).map((r) => [resultKey(r), r]));
-  // Labels come from the current suite definition (relabelling needs no rerun).
-  return planSuite(suite, scale).flatMap((s) => {
-    const r = byKey.get(resultKey({ id: s.id, configHash: s.hash }));
-    return r ? [{ ...r, labels: s.labels, ...(s.paper ? { paper: s.paper } : {}) }] : [];
+  // Labels and paper cells come from the current suite definition (relabelling needs no rerun).
+  const plan = planSuite(suite, scale);
+  const specs = new Map(plan.map((s) => [s.id, s]));
+  return inPlanOrder(plan, await readResults(resultsPath(dir))).map((r) => {
+    const s = specs.get(r.id)!;
+    return { ...r, labels: s.labels, ...(s.paper ? { paper: s.paper } : {}) };
   });
 }
 
