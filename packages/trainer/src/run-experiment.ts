@@ -267,6 +267,23 @@ export async function runExperiment(
     return { removed: Array.from(clustering.flagged), ms: performance.now() - started };
   }
 
+  /** Evaluates a baseline's model, saves it, ends the run's stages and reports the baseline. */
+  async function finishBaseline(
+    built: BuiltModel,
+    trainMs: number,
+    outcome: Omit<DefendedResult, keyof ModelResult | 'rounds' | 'overhead'>,
+  ): Promise<DefendedResult> {
+    const result = await evaluate(built, 'baseline', trainMs, totalEpochs);
+    if (run.outDir) await saveModel(join(run.outDir, 'model'), built);
+    state = { ...state, stage: 'done', epoch: 0, elapsedMs: 0 };
+    return {
+      ...result,
+      ...outcome,
+      rounds: [],
+      overhead: state.undefended ? trainMs / state.undefended.trainMs : Number.NaN,
+    };
+  }
+
   /** DP-SGD trains a fresh model; Activation Clustering retrains one on the kept samples. */
   async function runBaseline(defense: 'dp-sgd' | 'activation-clustering'): Promise<DefendedResult> {
     const built = build(defense === 'dp-sgd' ? 0 : 1);
@@ -315,22 +332,16 @@ export async function runExperiment(
         ? state.clustering.ms + (state.undefended?.trainMs ?? 0)
         : 0;
       const trainMs = state.elapsedMs + clusteringMs;
-      const result = await evaluate(built, 'baseline', trainMs, totalEpochs);
-      if (run.outDir) await saveModel(join(run.outDir, 'model'), built);
       const removed = state.clustering?.removed ?? [];
       const quality = detectionQuality(removed, poisoned?.poisonedIndices);
-      state = { ...state, stage: 'done', epoch: 0, elapsedMs: 0 };
-      return {
-        ...result,
+      return await finishBaseline(built, trainMs, {
         defense,
         variant,
-        rounds: [],
         removed: removed.length,
         precision: defense === 'dp-sgd' ? null : quality.precision,
         recall: defense === 'dp-sgd' ? null : quality.recall,
         retrained: defense === 'activation-clustering',
-        overhead: state.undefended ? trainMs / state.undefended.trainMs : Number.NaN,
-      };
+      });
     } finally {
       built.model.dispose();
     }
@@ -497,21 +508,15 @@ export async function runExperiment(
         details = { splits: final.splits, history: final.history };
       }
       const trainMs = state.elapsedMs + (includesUndefended ? (state.undefended?.trainMs ?? 0) : 0);
-      const result = await evaluate(built, 'baseline', trainMs, totalEpochs);
-      if (run.outDir) await saveModel(join(run.outDir, 'model'), built);
-      state = { ...state, stage: 'done', epoch: 0, elapsedMs: 0 };
-      return {
-        ...result,
+      return await finishBaseline(built, trainMs, {
         defense,
         variant,
-        rounds: [],
         removed,
         precision,
         recall,
         retrained: false,
-        overhead: state.undefended ? trainMs / state.undefended.trainMs : Number.NaN,
         details,
-      };
+      });
     } finally {
       built.model.dispose();
     }
