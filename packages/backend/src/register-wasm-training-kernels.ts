@@ -9,6 +9,7 @@ import { registerBatchNormGradient } from './batch-norm-gradient';
 import { BackendError } from './errors';
 import { makeBatchMatMulConfig } from './kernels/batch-mat-mul';
 import { makeAddConfig, makeMultiplyConfig, makeSubConfig } from './kernels/binary';
+import { makeConv2dConfig } from './kernels/conv2d';
 import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter';
 import { makeConv2dBackpropInputConfig } from './kernels/conv2d-backprop-input';
 import { avgPoolGradConfig, maxPoolGradConfig } from './kernels/pool-grad';
@@ -18,6 +19,7 @@ import { makeCastConfig, makeIdentityConfig } from './kernels/zero-copy';
 
 /** Names of the kernels `registerWasmTrainingKernels` registers for the `wasm` backend. */
 export const WASM_TRAINING_KERNELS = [
+  'Conv2D',
   'Conv2DBackpropFilter',
   'Conv2DBackpropInput',
   'BatchMatMul',
@@ -57,6 +59,7 @@ function registrationState(): RegistrationState {
 
 function makeConfigs(original: (name: string) => KernelFunc | undefined): KernelConfig[] {
   return [
+    makeConv2dConfig(original('Conv2D')),
     conv2dBackpropFilterConfig,
     makeConv2dBackpropInputConfig(original('Conv2DBackpropInput')),
     makeBatchMatMulConfig(original('BatchMatMul')),

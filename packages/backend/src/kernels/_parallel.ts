@@ -37,6 +37,7 @@ const FUNCTIONS: (keyof SimdKernels)[] = [
   'same_add',
   'same_sub',
   'same_mul',
+  'conv_fwd',
 ];
 const CONTROL_BYTES = 64 * 1024;
 const MAX_ARGS = (CONTROL_BYTES - 64) / 8;
@@ -233,6 +234,9 @@ function outputRange(call: { fn: keyof SimdKernels; args: number[] }): [number, 
     case 'avg_pool_grad':
     case 'max_tiling_pool_grad':
       return [a(3), a(3) + a(4) * a(5) * a(6) * a(7) * 4];
+    case 'conv_fwd':
+      // y = a(10), syImg = a(11), syRow = a(12), nImg = a(13), oh = a(14), ow = a(15), co4 = a(7)
+      return [a(10), a(10) + (a(13) - 1) * a(11) + (a(14) - 1) * a(12) + a(15) * a(7)];
     case 'same_add':
     case 'same_sub':
     case 'same_mul':

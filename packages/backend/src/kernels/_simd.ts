@@ -10,10 +10,33 @@
  *   This kernel reads both operands in place: 4x8 register tiles, one image at a time.
  * - `col_sum`: column sums of a row-major matrix (bias gradients).
  * - `channel_*` / `same_*`: elementwise add, sub, mul with a per-channel vector or a same-shape tensor.
+ * - `conv_fwd` (`_simd-conv.ts`): a direct convolution of a padded input.
+ *
+ * Multiply-adds are fused (relaxed SIMD) where the engine allows it (`_asm.ts`).
  *
  * All pointers and strides are byte offsets. Only the first `n8` (a multiple of 8) columns
  * of `gemm_atb` are computed; the caller finishes the rest.
  */
+
+import {
+  F32,
+  type Func,
+  forLoop,
+  forPointer,
+  I32,
+  madd,
+  maxI32,
+  minI32,
+  name,
+  op,
+  relaxedSimdAvailable,
+  section,
+  simd,
+  uleb,
+  V128,
+  vector,
+} from './_asm';
+import { convForward } from './_simd-conv';
 
 // Minimal WebAssembly typings (the project's TypeScript lib has no DOM / wasm types).
 interface WasmMemory {
@@ -26,99 +49,6 @@ declare const WebAssembly: {
     imports: Record<string, Record<string, unknown>>,
   ) => { exports: unknown };
 };
-
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
-
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  let v = value >>> 0;
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
-}
-
-function sleb(value: number): number[] {
-  const out: number[] = [];
-  let v = value | 0;
-  for (;;) {
-    const byte = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-const simd = (code: number, ...rest: number[]) => [0xfd, ...uleb(code), ...rest];
-const op = {
-  get: (i: number) => [0x20, ...uleb(i)],
-  set: (i: number) => [0x21, ...uleb(i)],
-  tee: (i: number) => [0x22, ...uleb(i)],
-  i32: (v: number) => [0x41, ...sleb(v)],
-  add: [0x6a],
-  sub: [0x6b],
-  mul: [0x6c],
-  ltS: [0x48],
-  geS: [0x4e],
-  geU: [0x4f],
-  block: [0x02, 0x40],
-  loop: [0x03, 0x40],
-  end: [0x0b],
-  br: (depth: number) => [0x0c, depth],
-  brIf: (depth: number) => [0x0d, depth],
-  f32Load: (offset = 0) => [0x2a, 2, ...uleb(offset)],
-  f32Store: (offset = 0) => [0x38, 2, ...uleb(offset)],
-  f32Add: [0x92],
-  v128Load: (offset = 0) => simd(0x00, 2, ...uleb(offset)),
-  v128Store: (offset = 0) => simd(0x0b, 2, ...uleb(offset)),
-  load32Splat: (offset = 0) => simd(0x09, 2, ...uleb(offset)),
-  v128Zero: simd(0x0c, ...new Array(16).fill(0)),
-  f32x4Add: simd(0xe4),
-  f32x4Mul: simd(0xe6),
-  f32x4Eq: simd(0x41),
-  f32x4Splat: simd(0x13),
-  v128And: simd(0x4e),
-  v128AndNot: simd(0x4f),
-  v128Or: simd(0x50),
-  select: [0x1b],
-  gtS: [0x4a],
-  ltS2: [0x48],
-};
-
-/** Emits `max(a, b)` of two i32 expressions (each evaluated once into scratch locals). */
-function maxI32(a: number[], b: number[], t1: number, t2: number): number[] {
-  return [
-    ...a,
-    ...op.tee(t1),
-    ...b,
-    ...op.tee(t2),
-    ...op.get(t1),
-    ...op.get(t2),
-    ...op.gtS,
-    ...op.select,
-  ];
-}
-
-function minI32(a: number[], b: number[], t1: number, t2: number): number[] {
-  return [
-    ...a,
-    ...op.tee(t1),
-    ...b,
-    ...op.tee(t2),
-    ...op.get(t1),
-    ...op.get(t2),
-    ...op.ltS2,
-    ...op.select,
-  ];
-}
 
 /**
  * Pooling gradients, channels in blocks of 4 (c % 4 == 0). For every window (b, oy, ox):
@@ -344,64 +274,7 @@ function poolGrad(kind: 'max' | 'avg' | 'max_tiling'): Func {
   };
 }
 
-/** Emits `for (v = from; v < to; v += step) body` with i32 locals (`to` is a local index). */
-function forLoop(v: number, from: number[], to: number, step: number[], body: number[]): number[] {
-  return [
-    ...from,
-    ...op.set(v),
-    ...op.block,
-    ...op.loop,
-    ...op.get(v),
-    ...op.get(to),
-    ...op.geS,
-    ...op.brIf(1),
-    ...body,
-    ...op.get(v),
-    ...step,
-    ...op.add,
-    ...op.set(v),
-    ...op.br(0),
-    ...op.end,
-    ...op.end,
-  ];
-}
-
-/** Emits `for (p = from; p < end; p += stride) body` over byte pointers (unsigned compare). */
-function forPointer(
-  p: number,
-  from: number[],
-  end: number,
-  stride: number,
-  body: number[],
-): number[] {
-  return [
-    ...from,
-    ...op.set(p),
-    ...op.block,
-    ...op.loop,
-    ...op.get(p),
-    ...op.get(end),
-    ...op.geU,
-    ...op.brIf(1),
-    ...body,
-    ...op.get(p),
-    ...op.get(stride),
-    ...op.add,
-    ...op.set(p),
-    ...op.br(0),
-    ...op.end,
-    ...op.end,
-  ];
-}
-
-interface Func {
-  params: number[];
-  locals: number[];
-  body: number[];
-  name: string;
-}
-
-function gemmAtb(): Func {
+function gemmAtb(fma: boolean): Func {
   // Params.
   const [a, sa0, sa1, sa2, b, sb0, sb1, sb2, n0, n1, n2, m, n8, c, ldc] = [
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
@@ -432,14 +305,7 @@ function gemmAtb(): Func {
     for (let k = 0; k < mr; k++) {
       inner.push(...op.get(pa), ...op.load32Splat(4 * k), ...op.set(vAk));
       for (let l = 0; l < 2; l++) {
-        inner.push(
-          ...op.get(acc(k, l)),
-          ...op.get(vAk),
-          ...op.get(l === 0 ? vb0 : vb1),
-          ...op.f32x4Mul,
-          ...op.f32x4Add,
-          ...op.set(acc(k, l)),
-        );
+        inner.push(...madd(fma, acc(k, l), vAk, l === 0 ? vb0 : vb1), ...op.set(acc(k, l)));
       }
     }
     inner.push(...op.get(pa), ...op.get(sa2), ...op.add, ...op.set(pa));
@@ -754,25 +620,12 @@ function sameOp(kind: BinaryKind): Func {
   return { name: `same_${kind}`, params: [I32, I32, I32, I32], locals: [I32], body };
 }
 
-function section(id: number, content: number[]): number[] {
-  return [id, ...uleb(content.length), ...content];
-}
-
-function vector(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-function name(text: string): number[] {
-  const bytes = [...new TextEncoder().encode(text)];
-  return [...uleb(bytes.length), ...bytes];
-}
-
 /** Assembles the module; `shared` must match the imported memory. */
 export type { WasmMemory };
 
-export function assembleSimdModule(shared: boolean): Uint8Array {
+export function assembleSimdModule(shared: boolean, fma = relaxedSimdAvailable()): Uint8Array {
   const funcs = [
-    gemmAtb(),
+    gemmAtb(fma),
     colSum(),
     colSums(),
     poolGrad('max'),
@@ -785,6 +638,7 @@ export function assembleSimdModule(shared: boolean): Uint8Array {
     sameOp('add'),
     sameOp('sub'),
     sameOp('mul'),
+    convForward(fma),
   ];
   const types = funcs.map((f) => [0x60, ...vector(f.params.map((t) => [t])), 0]);
   const memoryLimits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
@@ -842,6 +696,7 @@ export interface SimdKernels {
     c: number,
     ldc: number,
   ): void;
+  conv_fwd(...args: number[]): void;
   col_sum(x: number, rows: number, cols4: number, out: number): void;
   col_sums(x: number, rows: number, cols4: number, out: number, blockRows: number): void;
   channel_add(x: number, v: number, out: number, rows: number, cols4: number): void;

@@ -25,16 +25,24 @@ function size(shape: readonly number[]): number {
 }
 
 /**
- * BatchMatMul with transposeA / transposeB: the transposed operand is first transposed
- * explicitly by the native transpose, then the fast no-transpose XNNPACK path runs. The
- * wasm backend's own transposed paths are 5–10x slower than a transpose plus matMul.
+ * BatchMatMul on wasm. `aᵀ · b` runs in place on the SIMD outer-product kernel
+ * (`gemm_atb`); `a · b` — after an explicit native transpose of `b` for transposeB — runs on
+ * the SIMD convolution kernel as a 1x1 convolution (`conv_fwd`: rows of `a` are pixels), when
+ * `n` is a multiple of 8. Other cases transpose explicitly and use XNNPACK's no-transpose
+ * matMul; the wasm backend's own transposed paths are 5–10x slower than a transpose plus
+ * matMul.
  */
 export function batchMatMul(args: WasmKernelArgs, fallback: KernelFunc | undefined): TensorInfo {
   const { inputs, backend, attrs } = args;
   const a = inputs.a as TensorInfo;
   const b = inputs.b as TensorInfo;
   const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
-  if (a.dtype !== 'float32' || b.dtype !== 'float32' || (!transposeA && !transposeB)) {
+  const pool = simdPool(backend);
+  if (
+    a.dtype !== 'float32' ||
+    b.dtype !== 'float32' ||
+    (!transposeA && !transposeB && pool === null)
+  ) {
     if (fallback === undefined) throw new Error('BatchMatMul: unsupported dtype on wasm');
     return fallback(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
   }
@@ -59,7 +67,6 @@ export function batchMatMul(args: WasmKernelArgs, fallback: KernelFunc | undefin
     a.shape.slice(0, -2),
     b.shape.slice(0, -2),
   );
-  const pool = simdPool(backend);
   if (transposeA && !transposeB && pool !== null && n >= 8) {
     return matMulTransposeA(backend, pool, a, b, { batchA, batchB, k, m, n }, [...outerDims, m, n]);
   }
@@ -67,12 +74,71 @@ export function batchMatMul(args: WasmKernelArgs, fallback: KernelFunc | undefin
   const b3 = reshapeView(backend, b, [batchB, bRows, bCols]);
   const aPlain = transposeA ? transposeF32(backend, a3, [0, 2, 1]) : a3;
   const bPlain = transposeB ? transposeF32(backend, b3, [0, 2, 1]) : b3;
-  const out = matMulF32(backend, aPlain, bPlain, [Math.max(batchA, batchB), m, n]);
+  const dims = { batchA, batchB, k, m, n };
+  const out =
+    pool !== null && n % 8 === 0
+      ? matMulSimd(backend, pool, aPlain, bPlain, dims, [Math.max(batchA, batchB), m, n])
+      : matMulF32(backend, aPlain, bPlain, [Math.max(batchA, batchB), m, n]);
   if (aPlain !== a3) release(backend, aPlain);
   if (bPlain !== b3) release(backend, bPlain);
   release(backend, a3);
   release(backend, b3);
   out.shape = [...outerDims, m, n];
+  return out;
+}
+
+/**
+ * `a · b` (a: [m, k], b: [k, n] per batch, n % 8 == 0) as `conv_fwd` over one "image row"
+ * of m pixels with k channels and a 1x1 filter `b`; rows are split across the SIMD threads.
+ */
+function matMulSimd(
+  backend: WasmKernelArgs['backend'],
+  pool: SimdPool,
+  a: TensorInfo,
+  b: TensorInfo,
+  dims: { batchA: number; batchB: number; k: number; m: number; n: number },
+  outShape: number[],
+): TensorInfo {
+  const { batchA, batchB, k, m, n } = dims;
+  const batch = Math.max(batchA, batchB);
+  const out = allocate(backend, outShape);
+  const aBase = heapOffset(backend, a);
+  const bBase = heapOffset(backend, b);
+  const outBase = heapOffset(backend, out);
+  const tasks: SimdTask[] = [];
+  const ranges = splitRange(m, chunksFor(pool, (batch * k * m * n) / 16), 4);
+  for (let t = 0; t < batch; t++) {
+    const aOff = (batchA === 1 ? 0 : t) * m * k;
+    const bOff = (batchB === 1 ? 0 : t) * k * n;
+    for (const [i0, i1] of ranges) {
+      if (i1 <= i0) continue;
+      // x, sxImg, sxOutRow, sxPix, sxTapRow, w, swTapRow, co4, kLen, fh,
+      // y, syImg, syRow, nImg, oh, ow, n8
+      tasks.push({
+        fn: 'conv_fwd',
+        args: [
+          aBase + (aOff + i0 * k) * 4,
+          0,
+          0,
+          k * 4,
+          0,
+          bBase + bOff * 4,
+          0,
+          n * 4,
+          k,
+          1,
+          outBase + (t * m + i0) * n * 4,
+          0,
+          0,
+          1,
+          1,
+          i1 - i0,
+          n,
+        ],
+      });
+    }
+  }
+  pool.run([tasks]);
   return out;
 }
 

@@ -13,6 +13,7 @@ import {
   type WasmBackend,
   type WasmKernelArgs,
 } from './_wasm';
+import { conv2dSimd } from './conv2d';
 
 /** One phase of a strided transposed convolution: the output rows `h ≡ r (mod s)`. */
 interface Phase {
@@ -105,7 +106,9 @@ export function conv2dBackpropInputImpl(
         }
       }
     }
-    const part = conv2dF32(backend, dy, sub, { pad: phase.pad });
+    const part =
+      conv2dSimd(backend, dy, sub, { pad: phase.pad, stride: [1, 1] }) ??
+      conv2dF32(backend, dy, sub, { pad: phase.pad });
     release(backend, sub);
     if (dx === undefined) {
       part.shape = [n, h, w, ci];

@@ -70,6 +70,20 @@ const CASES: ConvCase[] = [
   c(2, 9, 10, 1, 10, 3, 4, 1, 'valid'),
   c(2, 9, 9, 3, 16, 3, 3, 1, 'same'),
   c(2, 9, 9, 6, 16, 5, 5, 1, 'same'),
+  // Co a multiple of 8 (our Conv2D kernel; Ci a multiple of 8: our input-gradient path):
+  // rows of 1–3 leftover pixels, strides 1 and 2, batch 1 and 128.
+  c(1, 7, 9, 3, 8, 3, 3, 1, 'same'),
+  c(2, 13, 11, 5, 16, 5, 3, 2, 'same'),
+  c(32, 14, 14, 16, 32, 3, 3, 1, 'same'),
+  c(128, 28, 28, 1, 16, 3, 3, 1, 'same'),
+  c(3, 10, 7, 8, 24, 1, 1, 2, 'valid'),
+  c(1, 6, 5, 2, 8, 5, 5, 1, 'valid'),
+  c(2, 9, 10, 8, 8, 2, 4, 1, [
+    [0, 0],
+    [2, 1],
+    [0, 3],
+    [0, 0],
+  ]),
 ];
 
 function label(k: ConvCase): string {
@@ -90,7 +104,7 @@ function dyShape(k: ConvCase): [number, number, number, number] {
 /** Bound on the relative error (see `relativeError`) of the convolution gradients. */
 const CONV_BOUND = 1e-5;
 
-describe('convolution gradient kernels on wasm', () => {
+describe('convolution kernels on wasm', () => {
   beforeAll(async () => {
     await initBackend({ prefer: 'cpu' });
     // Two threads: the multi-threaded build and the SIMD helper threads are under test.
@@ -98,6 +112,21 @@ describe('convolution gradient kernels on wasm', () => {
     // Split every call, however small, so that the helper-thread paths run.
     parallelTuning().minimumWorkPerThread = 1;
     parallelTuning().checkOutputs = true;
+  });
+
+  it.each(CASES.map((k) => [label(k), k] as const))('Conv2D matches cpu: %s', async (_, k) => {
+    const xs = randomArray(k.n * k.h * k.w * k.ci, 9);
+    const ws = randomArray(k.fh * k.fw * k.ci * k.co, 10);
+    const { cpu, wasm, shapes } = await onCpuAndWasm(() =>
+      tf.conv2d(
+        tf.tensor4d(xs, [k.n, k.h, k.w, k.ci]),
+        tf.tensor4d(ws, [k.fh, k.fw, k.ci, k.co]),
+        k.stride,
+        k.pad,
+      ),
+    );
+    expect(shapes[0]).toEqual(dyShape(k));
+    expect(relativeError(wasm[0] as Float32Array, cpu[0] as Float32Array)).toBeLessThan(CONV_BOUND);
   });
 
   it.each(CASES.map((k) => [label(k), k] as const))(
