@@ -55,22 +55,34 @@ describe('suites', () => {
       for (const run of planSuite(SUITES[n]!, 'smoke')) expect(run.subset).toBeDefined();
   });
 
-  it('injected at cpu scale is the two BadNets modes x NONE, the four baselines, DP-SGD strong and DBD', () => {
+  it("injected at cpu scale: the small CNN against every defense, then the paper's networks against NONE and three baselines", () => {
     const plan = planSuite(SUITES.injected!, 'cpu');
-    expect(plan.map((p) => p.labels.defense)).toEqual(
-      [...Array(2)].flatMap(() => [
-        'NONE',
-        'dp-sgd',
-        'nad',
-        'activation-clustering',
-        'abl',
-        'dp-sgd-strong',
-        'dbd',
-      ]),
-    );
+    const smallCnn = [
+      'NONE',
+      'dp-sgd',
+      'nad',
+      'activation-clustering',
+      'abl',
+      'dp-sgd-strong',
+      'dbd',
+    ];
+    const paper = ['NONE', 'nad', 'activation-clustering', 'abl'];
+    const networks = ['NiN 1/4', 'VGG11 1/4', 'ResNet18 1/8'];
+    const perMode = [
+      ...smallCnn.map((d) => `small CNN/${d}`),
+      ...networks.flatMap((n) => paper.map((d) => `${n}/${d}`)),
+    ];
+    expect(plan.map((p) => `${p.labels.network}/${p.labels.defense}`)).toEqual([
+      ...perMode,
+      ...perMode,
+    ]);
     expect(new Set(plan.map((p) => p.labels.attack))).toEqual(
       new Set(['single-target', 'label-specific']),
     );
+    const resnet = plan.find((p) => p.labels.network === 'ResNet18 1/8');
+    expect(resnet?.config.model).toEqual({ architecture: 'resnet18', width: 0.125 });
+    expect(resnet?.subset).toEqual({ train: 4000, test: 1000 });
+    expect(resnet?.paper?.source).toBe('Table 1, MNIST / ResNet18');
   });
 
   it('a run hash changes with the config and not with the labels', () => {
