@@ -166,6 +166,44 @@ export interface Func {
   name: string;
 }
 
+/**
+ * Emits `for (v = 0; v < end4; v += 4) tile(4)`, then `tile(2)` and `tile(1)` for the last
+ * 1–3 items, where `end4 = end − end % 4` is computed into the local `end4` first (`end`,
+ * `end4` and `v` are i32 local indices).
+ */
+export function tiledBy4(
+  v: number,
+  end: number,
+  end4: number,
+  tile: (size: number) => number[],
+): number[] {
+  const rest = (size: number, advance: boolean) => [
+    ...op.get(end),
+    ...op.get(v),
+    ...op.sub,
+    ...op.i32(size),
+    ...op.geS,
+    0x04,
+    0x40, // if
+    ...tile(size),
+    ...(advance ? [...op.get(v), ...op.i32(size), ...op.add, ...op.set(v)] : []),
+    ...op.end,
+  ];
+  return [
+    ...op.get(end),
+    ...op.get(end),
+    ...op.i32(3),
+    0x71, // i32.and
+    ...op.sub,
+    ...op.set(end4),
+    ...forLoop(v, op.i32(0), end4, op.i32(4), tile(4)),
+    ...op.get(end4),
+    ...op.set(v),
+    ...rest(2, true),
+    ...rest(1, false),
+  ];
+}
+
 export function section(id: number, content: number[]): number[] {
   return [id, ...uleb(content.length), ...content];
 }

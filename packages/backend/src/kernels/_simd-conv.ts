@@ -1,4 +1,4 @@
-import { type Func, forLoop, I32, madd, op, V128 } from './_asm';
+import { type Func, forLoop, I32, madd, op, tiledBy4, V128 } from './_asm';
 
 /**
  * `conv_fwd`: a direct NHWC convolution over an already padded input, as register-tiled
@@ -143,41 +143,11 @@ export function convForward(fma: boolean): Func {
     ...op.mul,
     ...op.add,
     ...op.set(yRow),
-    ...forLoop(px, op.i32(0), ow4, op.i32(4), tile(4)),
-    // The row's last 1–3 pixels: a 2-pixel tile, then a 1-pixel tile.
-    ...op.get(ow4),
-    ...op.set(px),
-    ...op.get(ow),
-    ...op.get(px),
-    ...op.sub,
-    ...op.i32(2),
-    ...op.geS,
-    0x04,
-    0x40, // if
-    ...tile(2),
-    ...op.get(px),
-    ...op.i32(2),
-    ...op.add,
-    ...op.set(px),
-    ...op.end,
-    ...op.get(ow),
-    ...op.get(px),
-    ...op.sub,
-    ...op.i32(1),
-    ...op.geS,
-    0x04,
-    0x40, // if
-    ...tile(1),
-    ...op.end,
+    // 4-pixel tiles, then a 2-pixel and a 1-pixel tile for the row's last 1–3 pixels.
+    ...tiledBy4(px, ow, ow4, tile),
   ];
   const body = [
-    // ow4 = ow − ow % 4 ; kBytes = kLen·4
-    ...op.get(ow),
-    ...op.get(ow),
-    ...op.i32(3),
-    0x71, // i32.and
-    ...op.sub,
-    ...op.set(ow4),
+    // kBytes = kLen·4
     ...op.get(kLen),
     ...op.i32(4),
     ...op.mul,

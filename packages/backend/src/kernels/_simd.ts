@@ -32,6 +32,7 @@ import {
   relaxedSimdAvailable,
   section,
   simd,
+  tiledBy4,
   uleb,
   V128,
   vector,
@@ -383,39 +384,8 @@ function gemmAtb(fma: boolean): Func {
   };
 
   const body = forLoop(r0, op.i32(0), n0, op.i32(1), [
-    // iRows = m - m % 4 (rows handled by 4-row tiles)
-    ...op.get(m),
-    ...op.get(m),
-    ...op.i32(3),
-    0x71, // i32.and
-    ...op.sub,
-    ...op.set(iRows),
-    ...forLoop(i0, op.i32(0), iRows, op.i32(4), tile(4)),
-    // The last 1–3 rows: a 2-row tile, then a 1-row tile.
-    ...op.get(iRows),
-    ...op.set(i0),
-    ...op.get(m),
-    ...op.get(i0),
-    ...op.sub,
-    ...op.i32(2),
-    ...op.geS,
-    0x04,
-    0x40, // if
-    ...tile(2),
-    ...op.get(i0),
-    ...op.i32(2),
-    ...op.add,
-    ...op.set(i0),
-    ...op.end,
-    ...op.get(m),
-    ...op.get(i0),
-    ...op.sub,
-    ...op.i32(1),
-    ...op.geS,
-    0x04,
-    0x40, // if
-    ...tile(1),
-    ...op.end,
+    // 4-row tiles, then a 2-row and a 1-row tile for the last 1–3 rows.
+    ...tiledBy4(i0, m, iRows, tile),
   ]);
   return {
     name: 'gemm_atb',
