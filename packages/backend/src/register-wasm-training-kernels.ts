@@ -14,8 +14,10 @@ import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter';
 import { makeConv2dBackpropInputConfig } from './kernels/conv2d-backprop-input';
 import { avgPoolGradConfig, maxPoolGradConfig } from './kernels/pool-grad';
 import { makeMeanConfig, makeSumConfig } from './kernels/reduce-leading';
+import { makeReluConfig, reluGradConfig } from './kernels/relu';
 import { makeTileConfig } from './kernels/tile';
 import { makeCastConfig, makeIdentityConfig } from './kernels/zero-copy';
+import { registerReluGradient } from './relu-gradient';
 
 /** Names of the kernels `registerWasmTrainingKernels` registers for the `wasm` backend. */
 export const WASM_TRAINING_KERNELS = [
@@ -33,6 +35,8 @@ export const WASM_TRAINING_KERNELS = [
   'Sub',
   'Multiply',
   'Tile',
+  'Relu',
+  'NoneReluGrad',
 ] as const;
 
 /**
@@ -73,6 +77,8 @@ function makeConfigs(original: (name: string) => KernelFunc | undefined): Kernel
     makeSubConfig(original('Sub')),
     makeMultiplyConfig(original('Multiply')),
     makeTileConfig(original('Tile')),
+    makeReluConfig(original('Relu')),
+    reluGradConfig,
   ];
 }
 
@@ -103,6 +109,7 @@ export async function registerWasmTrainingKernels(): Promise<string[]> {
   }
   registerWasmTrainingKernelsSync();
   registerBatchNormGradient();
+  registerReluGradient();
   return [...WASM_TRAINING_KERNELS];
 }
 

@@ -590,6 +590,106 @@ function sameOp(kind: BinaryKind): Func {
   return { name: `same_${kind}`, params: [I32, I32, I32, I32], locals: [I32], body };
 }
 
+/**
+ * `relu(x, out, bytes)`: out = max(0, x) (`f32x4.max`: NaN stays NaN and −0 becomes +0, as
+ * the cpu backend's `Math.max(0, x)`). `relu_grad(dy, x, out, bytes)`: out = x > 0 ? dy : 0, and NaN where x is NaN
+ * (tfjs's `dy · step(x)`, except that it gives +0 where that product is −0).
+ */
+function reluOp(grad: boolean): Func {
+  const [a, b, out, bytes] = grad ? [0, 1, 2, 3] : [0, -1, 1, 2];
+  const i = grad ? 4 : 3;
+  const x = grad ? b : a;
+  const loadX = [...op.get(x), ...op.get(i), ...op.add, ...op.v128Load(0)];
+  const value = grad
+    ? [
+        // (dy & (x > 0)) | (x & (x != x))
+        ...op.get(a),
+        ...op.get(i),
+        ...op.add,
+        ...op.v128Load(0),
+        ...loadX,
+        ...op.v128Zero,
+        ...simd(0x44), // f32x4.gt
+        ...op.v128And,
+        ...loadX,
+        ...loadX,
+        ...loadX,
+        ...simd(0x42), // f32x4.ne
+        ...op.v128And,
+        ...op.v128Or,
+      ]
+    : [...op.v128Zero, ...loadX, ...simd(0xe9)]; // f32x4.max
+  const body = forLoop(i, op.i32(0), bytes, op.i32(16), [
+    ...op.get(out),
+    ...op.get(i),
+    ...op.add,
+    ...value,
+    ...op.v128Store(0),
+  ]);
+  return {
+    name: grad ? 'relu_grad' : 'relu',
+    params: grad ? [I32, I32, I32, I32] : [I32, I32, I32],
+    locals: [I32],
+    body,
+  };
+}
+
+/**
+ * `pad_images(src, dst, nImg, rows, rowBytes, srcImgBytes, dstImgBytes, dstRowBytes, dstOffset)`:
+ * zero-fills each destination image, then copies its `rows` source rows of `rowBytes` to
+ * `dst + img·dstImgBytes + dstOffset + r·dstRowBytes` (bulk memory: `memory.fill`/`memory.copy`).
+ */
+function padImages(): Func {
+  const [src, dst, nImg, rows, rowBytes, srcImg, dstImg, dstRow, dstOffset] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8,
+  ];
+  const [img, r, d, s] = [9, 10, 11, 12];
+  const memoryFill = [0xfc, 0x0b, 0x00];
+  const memoryCopy = [0xfc, 0x0a, 0x00, 0x00];
+  const body = forLoop(img, op.i32(0), nImg, op.i32(1), [
+    // d = dst + img·dstImg ; s = src + img·srcImg
+    ...op.get(dst),
+    ...op.get(img),
+    ...op.get(dstImg),
+    ...op.mul,
+    ...op.add,
+    ...op.tee(d),
+    ...op.i32(0),
+    ...op.get(dstImg),
+    ...memoryFill,
+    ...op.get(src),
+    ...op.get(img),
+    ...op.get(srcImg),
+    ...op.mul,
+    ...op.add,
+    ...op.set(s),
+    ...op.get(d),
+    ...op.get(dstOffset),
+    ...op.add,
+    ...op.set(d),
+    ...forLoop(r, op.i32(0), rows, op.i32(1), [
+      ...op.get(d),
+      ...op.get(s),
+      ...op.get(rowBytes),
+      ...memoryCopy,
+      ...op.get(d),
+      ...op.get(dstRow),
+      ...op.add,
+      ...op.set(d),
+      ...op.get(s),
+      ...op.get(rowBytes),
+      ...op.add,
+      ...op.set(s),
+    ]),
+  ]);
+  return {
+    name: 'pad_images',
+    params: new Array(9).fill(I32),
+    locals: new Array(4).fill(I32),
+    body,
+  };
+}
+
 /** Assembles the module; `shared` must match the imported memory. */
 export type { WasmMemory };
 
@@ -609,6 +709,9 @@ export function assembleSimdModule(shared: boolean, fma = relaxedSimdAvailable()
     sameOp('sub'),
     sameOp('mul'),
     convForward(fma),
+    reluOp(false),
+    reluOp(true),
+    padImages(),
   ];
   const types = funcs.map((f) => [0x60, ...vector(f.params.map((t) => [t])), 0]);
   const memoryLimits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
@@ -667,6 +770,9 @@ export interface SimdKernels {
     ldc: number,
   ): void;
   conv_fwd(...args: number[]): void;
+  relu(x: number, out: number, bytes: number): void;
+  pad_images(...args: number[]): void;
+  relu_grad(dy: number, x: number, out: number, bytes: number): void;
   col_sum(x: number, rows: number, cols4: number, out: number): void;
   col_sums(x: number, rows: number, cols4: number, out: number, blockRows: number): void;
   channel_add(x: number, v: number, out: number, rows: number, cols4: number): void;

@@ -5,10 +5,9 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { chunksFor, type SimdTask, splitRange } from './_parallel';
+import { chunksFor, type SimdPool, type SimdTask, splitRange } from './_parallel';
 import {
   allocate,
-  f32View,
   heapOffset,
   release,
   simdPool,
@@ -22,23 +21,45 @@ export interface ConvGeometry {
   stride: readonly [number, number];
 }
 
-/** `x` copied into a zeroed `[N, H + top + bottom, W + left + right, C]` tensor. */
-function padded(backend: WasmBackend, x: TensorInfo, pad: ConvGeometry['pad']): TensorInfo {
+/**
+ * `x` copied into a zeroed `[N, H + top + bottom, W + left + right, C]` tensor, images split
+ * across the SIMD threads (`pad_images`: `memory.fill` and one `memory.copy` per row).
+ */
+function padded(
+  backend: WasmBackend,
+  pool: SimdPool,
+  x: TensorInfo,
+  pad: ConvGeometry['pad'],
+): TensorInfo {
   const [n, h, w, c] = x.shape as [number, number, number, number];
   const [top, right, bottom, left] = pad;
   const hp = h + top + bottom;
   const wp = w + left + right;
   const out = allocate(backend, [n, hp, wp, c]);
-  const dst = f32View(backend, out);
-  const src = f32View(backend, x);
-  dst.fill(0);
-  const rowFloats = w * c;
-  for (let b = 0; b < n; b++) {
-    for (let i = 0; i < h; i++) {
-      const from = (b * h + i) * rowFloats;
-      dst.set(src.subarray(from, from + rowFloats), ((b * hp + i + top) * wp + left) * c);
-    }
+  const src = heapOffset(backend, x);
+  const dst = heapOffset(backend, out);
+  const rowBytes = w * c * 4;
+  const dstRow = wp * c * 4;
+  const dstImg = hp * dstRow;
+  const tasks: SimdTask[] = [];
+  for (const [b0, b1] of splitRange(n, chunksFor(pool, n * hp * wp * c))) {
+    if (b1 <= b0) continue;
+    tasks.push({
+      fn: 'pad_images',
+      args: [
+        src + b0 * h * rowBytes,
+        dst + b0 * dstImg,
+        b1 - b0,
+        h,
+        rowBytes,
+        h * rowBytes,
+        dstImg,
+        dstRow,
+        top * dstRow + left * c * 4,
+      ],
+    });
   }
+  pool.run([tasks]);
   return out;
 }
 
@@ -68,7 +89,7 @@ export function conv2dSimd(
   const ow = Math.floor((wp - fw) / sw) + 1;
   if (oh <= 0 || ow <= 0 || n === 0) return undefined;
 
-  const source = top + right + bottom + left === 0 ? x : padded(backend, x, pad);
+  const source = top + right + bottom + left === 0 ? x : padded(backend, pool, x, pad);
   const out = allocate(backend, [n, oh, ow, co]);
   const rowBytes = wp * ci * 4;
   const sxImg = hp * rowBytes;
