@@ -1,23 +1,12 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DatasetSplit, loadEmbeddedMnist, subsetDataset } from '@none/data';
 import { afterAll, describe, expect, it } from 'vitest';
+import { smallMnistSlice } from './_test-data';
 import type { ExperimentOptions } from './experiment-options';
 import { type ExperimentEvent, type ExperimentReport, runExperiment } from './run-experiment';
 
-// A small slice of the embedded MNIST keeps this on the cpu backend in seconds.
-const full = loadEmbeddedMnist();
-const data: DatasetSplit = {
-  train: subsetDataset(
-    full.train,
-    Int32Array.from({ length: 600 }, (_, i) => i * 13),
-  ),
-  test: subsetDataset(
-    full.test,
-    Int32Array.from({ length: 200 }, (_, i) => i * 9),
-  ),
-};
+const data = smallMnistSlice();
 
 const options: ExperimentOptions = {
   seed: 4,
