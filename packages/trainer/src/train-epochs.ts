@@ -68,6 +68,46 @@ export function epochSeed(seed: number, epoch: number, stream = 0): number {
   return h >>> 0;
 }
 
+/** One batch of an epoch (see {@link epochBatches}). */
+export interface EpochBatch {
+  batch: number;
+  batches: number;
+  size: number;
+  images: Float32Array;
+  labels: Int32Array;
+}
+
+/**
+ * The batches of epoch `epoch` over the samples `pool`: the order
+ * `createRandom(epochSeed(seed, epoch))`, consecutive slices of `batchSize`, each gathered
+ * and, with `augment`, cropped and flipped with the seed `epochSeed(seed, epoch, batch + 1)`.
+ * Shared by `trainEpochs`, NAD's distillation and DP-SGD, so the three visit data alike.
+ */
+export function* epochBatches(
+  dataset: ImageDataset,
+  pool: Int32Array,
+  options: { seed: number; epoch: number; batchSize: number; augment?: AugmentOptions | false },
+): Generator<EpochBatch> {
+  const { seed, epoch, batchSize, augment } = options;
+  const [, h, w, c] = dataset.shape;
+  const order = createRandom(epochSeed(seed, epoch)).shuffle(pool.slice());
+  const batches = Math.ceil(order.length / batchSize);
+  for (let batch = 0; batch < batches; batch++) {
+    const start = batch * batchSize;
+    const end = Math.min(order.length, start + batchSize);
+    const size = end - start;
+    let { images, labels } = gatherBatch(dataset, order, start, end);
+    if (augment && (augment.padding > 0 || augment.flip)) {
+      images = augmentBatch(images, [size, h, w, c], {
+        padding: augment.padding,
+        flip: augment.flip,
+        seed: epochSeed(seed, epoch, batch + 1),
+      }) as Float32Array;
+    }
+    yield { batch, batches, size, images, labels };
+  }
+}
+
 /**
  * Trains a LayersModel on an `ImageDataset` with softmax cross-entropy, for `epochs` epochs.
  * Epoch e (global) visits the samples in the order `createRandom(epochSeed(seed, e))` and
@@ -105,22 +145,14 @@ export async function trainEpochs(
     for (let epoch = startEpoch; epoch < startEpoch + epochs; epoch++) {
       const started = performance.now();
       optimizer.learningRate = learningRateAt(baseLearningRate, epoch, options.schedule);
-      const order = createRandom(epochSeed(seed, epoch)).shuffle(pool.slice());
-      const batches = Math.ceil(order.length / batchSize);
       let lossSum = 0;
       let correct = 0;
-      for (let batch = 0; batch < batches; batch++) {
-        const start = batch * batchSize;
-        const end = Math.min(order.length, start + batchSize);
-        const size = end - start;
-        let { images, labels } = gatherBatch(dataset, order, start, end);
-        if (augment && (augment.padding > 0 || augment.flip)) {
-          images = augmentBatch(images, [size, h, w, c], {
-            padding: augment.padding,
-            flip: augment.flip,
-            seed: epochSeed(seed, epoch, batch + 1),
-          }) as Float32Array;
-        }
+      for (const { batch, batches, size, images, labels } of epochBatches(dataset, pool, {
+        seed,
+        epoch,
+        batchSize,
+        augment,
+      })) {
         setDropoutStep(model, epoch * 1_000_003 + batch);
         const [loss, hits] = trainStep(
           model,
@@ -144,10 +176,10 @@ export async function trainEpochs(
       }
       const logs: EpochLogs = {
         epoch,
-        loss: lossSum / order.length,
-        accuracy: correct / order.length,
+        loss: lossSum / pool.length,
+        accuracy: correct / pool.length,
         learningRate: optimizer.learningRate,
-        samples: order.length,
+        samples: pool.length,
         milliseconds: performance.now() - started,
       };
       history.push(logs);

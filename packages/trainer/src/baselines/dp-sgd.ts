@@ -2,11 +2,11 @@ import { createRandom, type ImageDataset } from '@none/data';
 import { setDropoutStep } from '@none/models';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { gatherBatch, range } from '../_batches';
+import { range } from '../_batches';
 import { TrainerError } from '../errors';
 import { freezeBatchNorm } from '../freeze-batch-norm';
 import { createOptimizer, type Optimizer } from '../optimizer';
-import { type EpochLogs, epochSeed } from '../train-epochs';
+import { type EpochLogs, epochBatches, epochSeed } from '../train-epochs';
 
 /** A DP-SGD setting: the per-sample clip bound and the noise multiplier. */
 export interface DpSgdSetting {
@@ -286,22 +286,21 @@ export async function trainEpochsDpSgd(
   try {
     for (let epoch = startEpoch; epoch < startEpoch + epochs; epoch++) {
       const started = performance.now();
-      const order = createRandom(epochSeed(seed, epoch)).shuffle(pool.slice());
-      const batches = Math.ceil(order.length / batchSize);
       let lossSum = 0;
       let correct = 0;
-      for (let batch = 0; batch < batches; batch++) {
-        const start = batch * batchSize;
-        const end = Math.min(order.length, start + batchSize);
-        const { images, labels } = gatherBatch(dataset, order, start, end);
+      for (const { batch, size: batchLength, images, labels } of epochBatches(dataset, pool, {
+        seed,
+        epoch,
+        batchSize,
+      })) {
         // Every forward pass draws the next dropout step, so micro-batches get their own masks.
         setDropoutStep(model, epochSeed(seed ^ DROPOUT_SALT, epoch, batch));
         let sums: tf.Tensor[] = variables.map((v) => tf.zerosLike(v));
         let batchLoss: tf.Tensor = tf.scalar(0);
         let batchHits: tf.Tensor = tf.scalar(0);
         let units = 0;
-        for (let m = 0; m < end - start; m += microBatchSize) {
-          const size = Math.min(microBatchSize, end - start - m);
+        for (let m = 0; m < batchLength; m += microBatchSize) {
+          const size = Math.min(microBatchSize, batchLength - m);
           const { x, y, labelTensor } = tf.tidy(() => {
             const labelTensor = tf.tensor1d(labels.subarray(m, m + size), 'int32');
             return {
@@ -349,7 +348,7 @@ export async function trainEpochsDpSgd(
           epochSeed(seed ^ NOISE_SALT, epoch, batch),
         );
         sgd.applyGradients(gradients);
-        const loss = (await batchLoss.data())[0]! / (end - start);
+        const loss = (await batchLoss.data())[0]! / batchLength;
         correct += (await batchHits.data())[0]!;
         tf.dispose([...sums, ...gradients, batchLoss, batchHits]);
         if (!Number.isFinite(loss)) {
@@ -358,14 +357,14 @@ export async function trainEpochsDpSgd(
             `${caller}: the loss became ${loss} at epoch ${epoch}, batch ${batch}; lower the learning rate`,
           );
         }
-        lossSum += loss * (end - start);
+        lossSum += loss * batchLength;
       }
       const logs: EpochLogs = {
         epoch,
-        loss: order.length > 0 ? lossSum / order.length : 0,
-        accuracy: order.length > 0 ? correct / order.length : 0,
+        loss: pool.length > 0 ? lossSum / pool.length : 0,
+        accuracy: pool.length > 0 ? correct / pool.length : 0,
         learningRate,
-        samples: order.length,
+        samples: pool.length,
         milliseconds: performance.now() - started,
       };
       history.push(logs);

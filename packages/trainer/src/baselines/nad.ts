@@ -1,8 +1,7 @@
-import { augmentBatch, createRandom, type ImageDataset } from '@none/data';
+import type { ImageDataset } from '@none/data';
 import { type NeuronLayer, setDropoutStep } from '@none/models';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { gatherBatch } from '../_batches';
 import { readModelWeights, writeModelWeights } from '../checkpoint';
 import { TrainerError } from '../errors';
 import {
@@ -11,7 +10,7 @@ import {
   type OptimizerOptions,
   type OptimizerState,
 } from '../optimizer';
-import { type AugmentOptions, type EpochLogs, epochSeed, trainEpochs } from '../train-epochs';
+import { type AugmentOptions, type EpochLogs, epochBatches, trainEpochs } from '../train-epochs';
 import { cloneModel, defaultAttentionLayers, withLayerOutputs } from './_attention';
 
 /**
@@ -379,23 +378,15 @@ async function distil(
   while (state.epochsDone.distill < nad.distillationEpochs) {
     const epoch = nad.teacherEpochs + state.epochsDone.distill;
     const started = performance.now();
-    const order = createRandom(epochSeed(options.seed, epoch)).shuffle(clean.slice());
-    const batches = Math.ceil(order.length / batchSize);
     let totalSum = 0;
     let crossEntropySum = 0;
     let correct = 0;
-    for (let batch = 0; batch < batches; batch++) {
-      const start = batch * batchSize;
-      const end = Math.min(order.length, start + batchSize);
-      const size = end - start;
-      let { images, labels } = gatherBatch(dataset, order, start, end);
-      if (augment && (augment.padding > 0 || augment.flip)) {
-        images = augmentBatch(images, [size, h, w, c], {
-          padding: augment.padding,
-          flip: augment.flip,
-          seed: epochSeed(options.seed, epoch, batch + 1),
-        }) as Float32Array;
-      }
+    for (const { batch, batches, size, images, labels } of epochBatches(dataset, clean, {
+      seed: options.seed,
+      epoch,
+      batchSize,
+      augment,
+    })) {
       setDropoutStep(student, epoch * 1_000_003 + batch);
       const { x, y, labelTensor } = tf.tidy(() => {
         const labelTensor = tf.tensor1d(labels, 'int32');
@@ -441,18 +432,18 @@ async function distil(
     }
     const logs: EpochLogs = {
       epoch,
-      loss: totalSum / order.length,
-      accuracy: correct / order.length,
+      loss: totalSum / clean.length,
+      accuracy: correct / clean.length,
       learningRate: optimizer.learningRate,
-      samples: order.length,
+      samples: clean.length,
       milliseconds: performance.now() - started,
     };
     state.epochsDone.distill += 1;
     state.records.push({
       ...logs,
       phase: 'distill',
-      crossEntropy: crossEntropySum / order.length,
-      attentionLoss: (totalSum - crossEntropySum) / order.length,
+      crossEntropy: crossEntropySum / clean.length,
+      attentionLoss: (totalSum - crossEntropySum) / clean.length,
     });
     await options.onEvent?.({
       type: 'epoch',
