@@ -204,6 +204,37 @@ export function tiledBy4(
   ];
 }
 
+/**
+ * `base + (i + k)·stride + j·4` with i32 locals `base`, `i`, `stride`, `j` and a constant
+ * `k`: the byte address of row i + k, column j of a row-major float32 matrix.
+ */
+export function elementAddress(
+  base: number,
+  i: number,
+  k: number,
+  stride: number,
+  j: number,
+): number[] {
+  return [
+    ...op.get(base),
+    ...op.get(i),
+    ...op.i32(k),
+    ...op.add,
+    ...op.get(stride),
+    ...op.mul,
+    ...op.add,
+    ...op.get(j),
+    ...op.i32(4),
+    ...op.mul,
+    ...op.add,
+  ];
+}
+
+/** A module's bytes: the magic number and version, then the given sections. */
+export function wasmModule(...sections: number[][]): Uint8Array {
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...sections.flat()]);
+}
+
 export function section(id: number, content: number[]): number[] {
   return [id, ...uleb(content.length), ...content];
 }
@@ -277,18 +308,10 @@ function relaxedProbe(): Uint8Array {
     ...op.v128Store(0),
     ...op.end,
   ];
-  return new Uint8Array([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...section(1, vector([[0x60, 0x00, 0x00]])),
-    ...section(3, vector([[0x00]])),
-    ...section(5, vector([[0x00, 0x01]])),
-    ...section(10, vector([[...uleb(body.length), ...body]])),
-  ]);
+  return wasmModule(
+    section(1, vector([[0x60, 0x00, 0x00]])),
+    section(3, vector([[0x00]])),
+    section(5, vector([[0x00, 0x01]])),
+    section(10, vector([[...uleb(body.length), ...body]])),
+  );
 }

@@ -1,4 +1,4 @@
-import { type Func, forLoop, I32, madd, op, tiledBy4, V128 } from './_asm';
+import { elementAddress, type Func, forLoop, I32, madd, op, tiledBy4, V128 } from './_asm';
 
 /**
  * `conv_fwd`: a direct NHWC convolution over an already padded input, as register-tiled
@@ -95,17 +95,7 @@ export function convForward(fma: boolean): Func {
     for (let k = 0; k < mr; k++) {
       // pc = yRow + (px + k)·co4 + j0·4
       store.push(
-        ...op.get(yRow),
-        ...op.get(px),
-        ...op.i32(k),
-        ...op.add,
-        ...op.get(co4),
-        ...op.mul,
-        ...op.add,
-        ...op.get(j0),
-        ...op.i32(4),
-        ...op.mul,
-        ...op.add,
+        ...elementAddress(yRow, px, k, co4, j0),
         ...op.tee(pc),
         ...op.get(acc(k, 0)),
         ...op.v128Store(0),

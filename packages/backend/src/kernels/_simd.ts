@@ -19,6 +19,7 @@
  */
 
 import {
+  elementAddress,
   F32,
   type Func,
   forLoop,
@@ -36,6 +37,7 @@ import {
   uleb,
   V128,
   vector,
+  wasmModule,
 } from './_asm';
 import { convForward } from './_simd-conv';
 
@@ -337,17 +339,7 @@ function gemmAtb(fma: boolean): Func {
       for (let l = 0; l < 2; l++) {
         // C[i0 + k, j0 + 4l] += acc
         store.push(
-          ...op.get(c),
-          ...op.get(i0),
-          ...op.i32(k),
-          ...op.add,
-          ...op.get(ldc),
-          ...op.mul,
-          ...op.add,
-          ...op.get(j0),
-          ...op.i32(4),
-          ...op.mul,
-          ...op.add,
+          ...elementAddress(c, i0, k, ldc, j0),
           ...op.tee(pc),
           ...op.get(pc),
           ...op.v128Load(16 * l),
@@ -733,21 +725,13 @@ export function assembleSimdModule(shared: boolean, fma = relaxedSimdAvailable()
     const content = [...vector(groups), ...f.body, ...op.end];
     return [...uleb(content.length), ...content];
   });
-  return new Uint8Array([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...section(1, vector(types)),
-    ...section(2, imports),
-    ...section(3, functions),
-    ...section(7, exports),
-    ...section(10, vector(bodies)),
-  ]);
+  return wasmModule(
+    section(1, vector(types)),
+    section(2, imports),
+    section(3, functions),
+    section(7, exports),
+    section(10, vector(bodies)),
+  );
 }
 
 /** The module's exports. */
