@@ -24,6 +24,41 @@ function titleOf(title: string, subtitle?: string) {
   return subtitle === undefined ? { text: title } : { text: title, subtitle };
 }
 
+/** A nominal colour channel in the given order, legend on top, no title. */
+function colorBy(field: string, order: string[]) {
+  return {
+    field,
+    type: 'nominal' as const,
+    sort: order,
+    title: null,
+    legend: { orient: 'top' as const },
+  };
+}
+
+/**
+ * The whole spec around one panel `panel` (mark, encoding, size): the panel itself when
+ * there are no facets, else one panel per facet value (rows' `facet` field), `columns` a row.
+ */
+function faceted(
+  options: { title: string; subtitle?: string },
+  values: readonly object[],
+  facets: string[],
+  columns: number,
+  panel: Record<string, unknown>,
+  resolve?: Record<string, unknown>,
+): VegaLiteSpec {
+  const title = titleOf(options.title, options.subtitle);
+  if (facets.length === 0) return { title, data: { values }, ...panel } as unknown as VegaLiteSpec;
+  return {
+    title,
+    data: { values },
+    facet: { field: 'facet', type: 'nominal', sort: facets, title: null },
+    columns,
+    spec: panel,
+    ...(resolve ? { resolve } : {}),
+  } as unknown as VegaLiteSpec;
+}
+
 /** One bar of {@link groupedBarChart}. */
 export interface BarRow {
   /** The x category (e.g. a table cell: `'BadNets / NiN'`). */
@@ -96,26 +131,10 @@ export function groupedBarChart(options: GroupedBarChartOptions): VegaLiteSpec {
         title: yTitle,
         ...(options.yDomain ? { scale: { domain: options.yDomain } } : {}),
       },
-      color: {
-        field: 'series',
-        type: 'nominal' as const,
-        sort: series,
-        title: null,
-        legend: { orient: 'top' as const },
-      },
+      color: colorBy('series', series),
     },
   };
-  if (facets.length === 0) {
-    return { title: titleOf(options.title, options.subtitle), data: { values }, ...layer };
-  }
-  return {
-    title: titleOf(options.title, options.subtitle),
-    data: { values },
-    facet: { field: 'facet', type: 'nominal', sort: facets, title: null },
-    columns,
-    spec: layer,
-    resolve: { scale: { y: 'independent' } },
-  };
+  return faceted(options, values, facets, columns, layer, { scale: { y: 'independent' } });
 }
 
 /** One point of {@link lineChart}. */
@@ -189,31 +208,10 @@ export function lineChart(options: LineChartOptions): VegaLiteSpec {
         ...(options.yDomain ? { scale: { domain: options.yDomain } } : {}),
         ...(options.yFormat ? { axis: { format: options.yFormat } } : {}),
       },
-      color: {
-        field: 'series',
-        type: 'nominal' as const,
-        sort: series,
-        title: null,
-        legend: { orient: 'top' as const },
-      },
+      color: colorBy('series', series),
     },
   };
-  if (facets.length === 0) {
-    return {
-      title: titleOf(options.title, options.subtitle),
-      data: { values },
-      width,
-      height,
-      ...inner,
-    };
-  }
-  return {
-    title: titleOf(options.title, options.subtitle),
-    data: { values },
-    facet: { field: 'facet', type: 'nominal', sort: facets, title: null },
-    columns,
-    spec: { width, height, ...inner },
-  };
+  return faceted(options, values, facets, columns, { width, height, ...inner });
 }
 
 /** One histogram bar of {@link histogramOverlayChart}: `[start, end)` with its height. */
@@ -338,32 +336,19 @@ export function histogramOverlayChart(options: HistogramOverlayChartOptions): Ve
       x2: { field: 'end' },
       y: { field: 'value', type: 'quantitative' as const, title: yTitle, stack: null },
       y2: { datum: 0 },
-      color: {
-        field: 'group',
-        type: 'nominal' as const,
-        sort: groups,
-        title: null,
-        legend: { orient: 'top' as const },
-      },
+      color: colorBy('group', groups),
     },
   };
-  if (facets.length === 0) {
-    return {
-      title: titleOf(options.title, options.subtitle),
-      data: { values },
-      width,
-      height,
-      ...inner,
-    };
-  }
-  return {
-    title: titleOf(options.title, options.subtitle),
-    data: { values },
-    facet: { field: 'facet', type: 'nominal', sort: facets, title: null },
+  return faceted(
+    options,
+    values,
+    facets,
     columns,
-    spec: { width, height, ...inner },
-    resolve: { scale: { x: 'independent', y: 'independent' } },
-  };
+    { width, height, ...inner },
+    {
+      scale: { x: 'independent', y: 'independent' },
+    },
+  );
 }
 
 /** One small image of {@link imageGridChart}: HWC values in [0, 1]. */
