@@ -68,6 +68,35 @@ export function epochSeed(seed: number, epoch: number, stream = 0): number {
   return h >>> 0;
 }
 
+/** One batch of an epoch's order (see {@link epochOrder}). */
+export interface EpochSlice {
+  batch: number;
+  batches: number;
+  /** The epoch's shuffled sample indices; this batch is `order[start, end)`. */
+  order: Int32Array;
+  start: number;
+  end: number;
+}
+
+/**
+ * The order of epoch `epoch` over the samples `pool`, `createRandom(epochSeed(seed, epoch))`,
+ * in consecutive slices of `batchSize`. Every training loop of the package visits data
+ * this way, so a resumed epoch repeats exactly.
+ */
+export function* epochOrder(
+  pool: Int32Array,
+  seed: number,
+  epoch: number,
+  batchSize: number,
+): Generator<EpochSlice> {
+  const order = createRandom(epochSeed(seed, epoch)).shuffle(pool.slice());
+  const batches = Math.ceil(order.length / batchSize);
+  for (let batch = 0; batch < batches; batch++) {
+    const start = batch * batchSize;
+    yield { batch, batches, order, start, end: Math.min(order.length, start + batchSize) };
+  }
+}
+
 /** One batch of an epoch (see {@link epochBatches}). */
 export interface EpochBatch {
   batch: number;
@@ -78,10 +107,9 @@ export interface EpochBatch {
 }
 
 /**
- * The batches of epoch `epoch` over the samples `pool`: the order
- * `createRandom(epochSeed(seed, epoch))`, consecutive slices of `batchSize`, each gathered
- * and, with `augment`, cropped and flipped with the seed `epochSeed(seed, epoch, batch + 1)`.
- * Shared by `trainEpochs`, NAD's distillation and DP-SGD, so the three visit data alike.
+ * The batches of {@link epochOrder}, gathered and, with `augment`, cropped and flipped with
+ * the seed `epochSeed(seed, epoch, batch + 1)`. Shared by `trainEpochs`, NAD's distillation,
+ * DP-SGD and DBD's self-supervised stage.
  */
 export function* epochBatches(
   dataset: ImageDataset,
@@ -90,11 +118,7 @@ export function* epochBatches(
 ): Generator<EpochBatch> {
   const { seed, epoch, batchSize, augment } = options;
   const [, h, w, c] = dataset.shape;
-  const order = createRandom(epochSeed(seed, epoch)).shuffle(pool.slice());
-  const batches = Math.ceil(order.length / batchSize);
-  for (let batch = 0; batch < batches; batch++) {
-    const start = batch * batchSize;
-    const end = Math.min(order.length, start + batchSize);
+  for (const { batch, batches, order, start, end } of epochOrder(pool, seed, epoch, batchSize)) {
     const size = end - start;
     let { images, labels } = gatherBatch(dataset, order, start, end);
     if (augment && (augment.padding > 0 || augment.flip)) {

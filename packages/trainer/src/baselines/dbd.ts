@@ -10,7 +10,7 @@ import {
   type OptimizerOptions,
   type OptimizerState,
 } from '../optimizer';
-import { type EpochLogs, epochSeed } from '../train-epochs';
+import { type EpochLogs, epochBatches, epochOrder, epochSeed } from '../train-epochs';
 import { augmentDigits, checkDigitAugment, type DigitAugmentOptions } from './_dbd-augment';
 import {
   createProjectionHead,
@@ -562,15 +562,13 @@ async function selfSupervisedStage(context: Context): Promise<void> {
     for (;;) {
       const epoch = state.epoch;
       const started = performance.now();
-      const order = createRandom(epochSeed(salt, epoch)).shuffle(range(n));
-      const batches = Math.ceil(n / o.batchSize);
       let lossSum = 0;
       let hits = 0;
-      for (let batch = 0; batch < batches; batch++) {
-        const start = batch * o.batchSize;
-        const end = Math.min(n, start + o.batchSize);
-        const size = end - start;
-        const { images } = gatherBatch(dataset, order, start, end);
+      for (const { batch, batches, size, images } of epochBatches(dataset, range(n), {
+        seed: salt,
+        epoch,
+        batchSize: o.batchSize,
+      })) {
         const shape = [size, h, w, c] as const;
         const views = new Float32Array(2 * images.length);
         for (let v = 0; v < 2; v++) {
@@ -655,13 +653,14 @@ async function headStage(context: Context): Promise<void> {
     for (;;) {
       const epoch = state.epoch;
       const started = performance.now();
-      const order = createRandom(epochSeed(salt, epoch)).shuffle(range(n));
-      const batches = Math.ceil(n / o.batchSize);
       let lossSum = 0;
       let hits = 0;
-      for (let batch = 0; batch < batches; batch++) {
-        const start = batch * o.batchSize;
-        const end = Math.min(n, start + o.batchSize);
+      for (const { batch, batches, order, start, end } of epochOrder(
+        range(n),
+        salt,
+        epoch,
+        o.batchSize,
+      )) {
         const size = end - start;
         const rows = new Float32Array(size * d);
         const labels = new Int32Array(size);
