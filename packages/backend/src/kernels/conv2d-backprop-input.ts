@@ -67,7 +67,8 @@ function planPhases(info: backend_util.Conv2DInfo): Phase[] | undefined {
 }
 
 /**
- * Conv2DBackpropInput as XNNPACK convolutions. For stride s the input rows split into s·s
+ * Conv2DBackpropInput as convolutions (our SIMD kernel, `conv2dSimd`, when the input has a
+ * multiple of 8 channels; else XNNPACK). For stride s the input rows split into s·s
  * phases (`h + padTop ≡ r (mod s)`); each phase is a stride-1 convolution of the padded
  * `dy` with a spatially flipped, channel-swapped sub-filter holding the taps
  * `r, r + s, r + 2s, …`, so no zeros are inserted and no multiply is wasted. For stride 1
