@@ -78,19 +78,16 @@ export const op = {
 
 /** Emits `max(a, b)` of two i32 expressions (each evaluated once into scratch locals). */
 export function maxI32(a: number[], b: number[], t1: number, t2: number): number[] {
-  return [
-    ...a,
-    ...op.tee(t1),
-    ...b,
-    ...op.tee(t2),
-    ...op.get(t1),
-    ...op.get(t2),
-    ...op.gtS,
-    ...op.select,
-  ];
+  return pickI32(a, b, t1, t2, op.gtS);
 }
 
+/** Emits `min(a, b)` of two i32 expressions (each evaluated once into scratch locals). */
 export function minI32(a: number[], b: number[], t1: number, t2: number): number[] {
+  return pickI32(a, b, t1, t2, op.ltS2);
+}
+
+/** `a` when `compare(a, b)` holds, else `b`, through `select`. */
+function pickI32(a: number[], b: number[], t1: number, t2: number, compare: number[]): number[] {
   return [
     ...a,
     ...op.tee(t1),
@@ -98,7 +95,7 @@ export function minI32(a: number[], b: number[], t1: number, t2: number): number
     ...op.tee(t2),
     ...op.get(t1),
     ...op.get(t2),
-    ...op.ltS2,
+    ...compare,
     ...op.select,
   ];
 }

@@ -296,6 +296,22 @@ export function parallelTuning(): ParallelTuning {
   return tuning;
 }
 
+/**
+ * Runs an element-wise kernel over `n` floats (n % 4 == 0) in chunks across the pool's
+ * threads; `task(offsetBytes, bytes)` is the call for one chunk.
+ */
+export function runElementwise(
+  pool: SimdPool,
+  n: number,
+  task: (offsetBytes: number, bytes: number) => SimdTask,
+): void {
+  pool.run(
+    splitRange(n / 4, chunksFor(pool, n)).map(([i0, i1]): SimdTask[] =>
+      i1 <= i0 ? [] : [task(i0 * 16, (i1 - i0) * 16)],
+    ),
+  );
+}
+
 /** Splits [0, total) into `parts` contiguous ranges whose starts are multiples of `align`. */
 export function splitRange(total: number, parts: number, align = 1): [number, number][] {
   const ranges: [number, number][] = [];

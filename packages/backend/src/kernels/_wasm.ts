@@ -1,4 +1,4 @@
-import type { DataId, DataType, TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, type DataId, type DataType, type TensorInfo } from '@tensorflow/tfjs-core';
 import { SimdPool } from './_parallel';
 import { type SimdKernels, simdKernels, type WasmMemory } from './_simd';
 
@@ -145,9 +145,45 @@ export function heapOffset(backend: WasmBackend, tensor: TensorInfo): number {
  * last allocation of a kernel: the heap can grow, which detaches older views.
  */
 export function f32View(backend: WasmBackend, tensor: TensorInfo): Float32Array {
+  return new Float32Array(
+    backend.wasm.HEAPU8.buffer,
+    heapOffset(backend, tensor),
+    sizeOf(tensor.shape),
+  );
+}
+
+/** Number of elements of a tensor of this shape. */
+export function sizeOf(shape: readonly number[]): number {
   let size = 1;
-  for (const d of tensor.shape) size *= d;
-  return new Float32Array(backend.wasm.HEAPU8.buffer, heapOffset(backend, tensor), size);
+  for (const d of shape) size *= d;
+  return size;
+}
+
+/** Attributes of Conv2D and its two gradient kernels. */
+export interface Conv2DAttrs {
+  strides: [number, number] | number;
+  pad: backend_util.ExplicitPadding | 'valid' | 'same' | number;
+  dataFormat: 'NHWC' | 'NCHW';
+  dilations?: [number, number] | number;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+/** tfjs's convolution geometry for an input and a filter shape under a kernel's attributes. */
+export function conv2dInfo(
+  xShape: readonly number[],
+  filterShape: readonly number[],
+  attrs: Conv2DAttrs,
+): backend_util.Conv2DInfo {
+  return backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    backend_util.convertConv2DDataFormat(attrs.dataFormat),
+  );
 }
 
 /** Allocates an uninitialised float32 tensor on the wasm heap. */

@@ -14,14 +14,18 @@ import {
   release,
   reshapeView,
   simdPool,
+  sizeOf,
   transposeF32,
   type WasmKernelArgs,
 } from './_wasm';
 
-function size(shape: readonly number[]): number {
-  let s = 1;
-  for (const d of shape) s *= d;
-  return s;
+/** Per-batch sizes of a matMul (`[m, k] · [k, n]`) and the two operands' batch counts. */
+interface MatMulDims {
+  batchA: number;
+  batchB: number;
+  k: number;
+  m: number;
+  n: number;
 }
 
 /**
@@ -61,8 +65,8 @@ export function batchMatMul(args: WasmKernelArgs, fallback: KernelFunc | undefin
       `Error in matMul: inner shapes (${k}) and (${kb}) of Tensors with shapes ${a.shape} and ${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`,
     );
   }
-  const batchA = size(a.shape.slice(0, -2));
-  const batchB = size(b.shape.slice(0, -2));
+  const batchA = sizeOf(a.shape.slice(0, -2));
+  const batchB = sizeOf(b.shape.slice(0, -2));
   const outerDims = broadcast_util.assertAndGetBroadcastShape(
     a.shape.slice(0, -2),
     b.shape.slice(0, -2),
@@ -96,7 +100,7 @@ function matMulSimd(
   pool: SimdPool,
   a: TensorInfo,
   b: TensorInfo,
-  dims: { batchA: number; batchB: number; k: number; m: number; n: number },
+  dims: MatMulDims,
   outShape: number[],
 ): TensorInfo {
   const { batchA, batchB, k, m, n } = dims;
@@ -148,7 +152,7 @@ function matMulTransposeA(
   pool: SimdPool,
   a: TensorInfo,
   b: TensorInfo,
-  dims: { batchA: number; batchB: number; k: number; m: number; n: number },
+  dims: MatMulDims,
   outShape: number[],
 ): TensorInfo {
   const { batchA, batchB, k, m, n } = dims;

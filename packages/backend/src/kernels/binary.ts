@@ -6,16 +6,10 @@ import {
   Sub,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { chunksFor, type SimdTask, splitRange } from './_parallel';
-import { allocate, heapOffset, simdPool, type WasmKernelArgs } from './_wasm';
+import { chunksFor, runElementwise, type SimdTask, splitRange } from './_parallel';
+import { allocate, heapOffset, simdPool, sizeOf, type WasmKernelArgs } from './_wasm';
 
 type Kind = 'add' | 'sub' | 'mul';
-
-function size(shape: readonly number[]): number {
-  let s = 1;
-  for (const d of shape) s *= d;
-  return s;
-}
 
 /** True when `v` holds one value per channel of `x`: shape [C] or [1, …, 1, C]. */
 function isChannelVector(v: TensorInfo, x: TensorInfo): boolean {
@@ -23,7 +17,7 @@ function isChannelVector(v: TensorInfo, x: TensorInfo): boolean {
   if (x.shape.length < 2 || v.shape.length > x.shape.length || c === undefined) return false;
   if (v.shape[v.shape.length - 1] !== c) return false;
   for (let i = 0; i < v.shape.length - 1; i++) if (v.shape[i] !== 1) return false;
-  return size(x.shape) > c;
+  return sizeOf(x.shape) > c;
 }
 
 /**
@@ -46,26 +40,18 @@ function makeBinaryConfig(
     if (pool !== null && a.dtype === 'float32' && b.dtype === 'float32') {
       const sameShape =
         a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
-      if (sameShape && size(a.shape) % 4 === 0 && size(a.shape) > 0) {
-        const n = size(a.shape);
+      if (sameShape && sizeOf(a.shape) % 4 === 0 && sizeOf(a.shape) > 0) {
+        const n = sizeOf(a.shape);
         const out = allocate(backend, [...a.shape]);
         const [ap, bp, op] = [
           heapOffset(backend, a),
           heapOffset(backend, b),
           heapOffset(backend, out),
         ];
-        pool.run(
-          splitRange(n / 4, chunksFor(pool, n)).map(([i0, i1]): SimdTask[] =>
-            i1 <= i0
-              ? []
-              : [
-                  {
-                    fn: `same_${kind}`,
-                    args: [ap + i0 * 16, bp + i0 * 16, op + i0 * 16, (i1 - i0) * 16],
-                  },
-                ],
-          ),
-        );
+        runElementwise(pool, n, (o, bytes) => ({
+          fn: `same_${kind}`,
+          args: [ap + o, bp + o, op + o, bytes],
+        }));
         return out;
       }
       const vectorIsB = isChannelVector(b, a);
@@ -76,7 +62,7 @@ function makeBinaryConfig(
         if (cols % 4 === 0) {
           const fn = kind === 'sub' && vectorIsA ? 'channel_rsub' : (`channel_${kind}` as const);
           const out = allocate(backend, [...x.shape]);
-          const rows = size(x.shape) / cols;
+          const rows = sizeOf(x.shape) / cols;
           const [xp, vp, op] = [
             heapOffset(backend, x),
             heapOffset(backend, v),

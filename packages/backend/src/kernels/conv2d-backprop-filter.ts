@@ -1,6 +1,6 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import {
-  backend_util,
+  type backend_util,
   Conv2DBackpropFilter,
   type KernelConfig,
   type KernelFunc,
@@ -8,7 +8,9 @@ import {
 import { type SimdPool, type SimdTask, splitRange, threadsFor } from './_parallel';
 import {
   allocate,
+  type Conv2DAttrs,
   conv2dF32,
+  conv2dInfo,
   f32View,
   heapOffset,
   release,
@@ -31,23 +33,8 @@ export function conv2dBackpropFilter(args: WasmKernelArgs) {
   const x = inputs.x;
   const dy = inputs.dy;
   if (x === undefined || dy === undefined) throw new Error('Conv2DBackpropFilter: missing inputs');
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as {
-    strides: [number, number] | number;
-    pad: backend_util.ExplicitPadding | 'valid' | 'same' | number;
-    dataFormat: 'NHWC' | 'NCHW';
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    filterShape: [number, number, number, number];
-  };
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filterShape,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    backend_util.convertConv2DDataFormat(dataFormat),
-  );
+  const { filterShape } = attrs as unknown as { filterShape: [number, number, number, number] };
+  const info = conv2dInfo(x.shape, filterShape, attrs as unknown as Conv2DAttrs);
   if (info.dataFormat !== 'channelsLast') {
     throw new Error("Conv2DBackpropFilter on wasm supports only dataFormat 'NHWC'");
   }

@@ -1,5 +1,5 @@
 import {
-  backend_util,
+  type backend_util,
   Conv2DBackpropInput,
   type KernelConfig,
   type KernelFunc,
@@ -7,7 +7,9 @@ import {
 } from '@tensorflow/tfjs-core';
 import {
   allocate,
+  type Conv2DAttrs,
   conv2dF32,
+  conv2dInfo,
   f32View,
   release,
   type WasmBackend,
@@ -140,23 +142,8 @@ export function makeConv2dBackpropInputConfig(fallback: KernelFunc | undefined):
     const { inputs, backend, attrs } = args;
     const dy = inputs.dy as TensorInfo;
     const filter = inputs.filter as TensorInfo;
-    const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as {
-      strides: [number, number] | number;
-      pad: backend_util.ExplicitPadding | 'valid' | 'same' | number;
-      dataFormat: 'NHWC' | 'NCHW';
-      dimRoundingMode?: 'floor' | 'round' | 'ceil';
-      inputShape: [number, number, number, number];
-    };
-    const info = backend_util.computeConv2DInfo(
-      inputShape,
-      filter.shape as [number, number, number, number],
-      strides,
-      1,
-      pad,
-      dimRoundingMode,
-      false,
-      backend_util.convertConv2DDataFormat(dataFormat),
-    );
+    const { inputShape } = attrs as unknown as { inputShape: [number, number, number, number] };
+    const info = conv2dInfo(inputShape, filter.shape, attrs as unknown as Conv2DAttrs);
     const out =
       info.dataFormat === 'channelsLast'
         ? conv2dBackpropInputImpl(backend, dy, filter, info)

@@ -1,13 +1,9 @@
-import {
-  backend_util,
-  Conv2D,
-  type KernelConfig,
-  type KernelFunc,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import { Conv2D, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { chunksFor, type SimdPool, type SimdTask, splitRange } from './_parallel';
 import {
   allocate,
+  type Conv2DAttrs,
+  conv2dInfo,
   heapOffset,
   release,
   simdPool,
@@ -145,23 +141,7 @@ export function makeConv2dConfig(fallback: KernelFunc | undefined): KernelConfig
     const { inputs, backend, attrs } = args;
     const x = inputs.x as TensorInfo;
     const filter = inputs.filter as TensorInfo;
-    const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs as unknown as {
-      strides: [number, number] | number;
-      pad: backend_util.ExplicitPadding | 'valid' | 'same' | number;
-      dataFormat: 'NHWC' | 'NCHW';
-      dilations: [number, number] | number;
-      dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    };
-    const info = backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      filter.shape as [number, number, number, number],
-      strides,
-      dilations,
-      pad,
-      dimRoundingMode,
-      false,
-      backend_util.convertConv2DDataFormat(dataFormat),
-    );
+    const info = conv2dInfo(x.shape, filter.shape, attrs as unknown as Conv2DAttrs);
     if (
       info.dataFormat === 'channelsLast' &&
       info.dilationHeight === 1 &&

@@ -1,28 +1,9 @@
 import { type KernelConfig, type KernelFunc, Relu, type TensorInfo } from '@tensorflow/tfjs-core';
-import { chunksFor, type SimdPool, type SimdTask, splitRange } from './_parallel';
-import { allocate, heapOffset, simdPool, type WasmKernelArgs } from './_wasm';
+import { runElementwise } from './_parallel';
+import { allocate, heapOffset, simdPool, sizeOf, type WasmKernelArgs } from './_wasm';
 
 /** The fused ReLU gradient `x > 0 ? dy : 0` (inputs `dy`, `x`), registered for wasm. */
 export const RELU_GRAD = 'NoneReluGrad';
-
-function size(shape: readonly number[]): number {
-  let s = 1;
-  for (const d of shape) s *= d;
-  return s;
-}
-
-/** Runs `fn` over `[0, n)` floats (n % 4 == 0) in chunks across the SIMD threads. */
-function elementwise(
-  pool: SimdPool,
-  n: number,
-  task: (offsetBytes: number, bytes: number) => SimdTask,
-): void {
-  pool.run(
-    splitRange(n / 4, chunksFor(pool, n)).map(([i0, i1]): SimdTask[] =>
-      i1 <= i0 ? [] : [task(i0 * 16, (i1 - i0) * 16)],
-    ),
-  );
-}
 
 /**
  * Relu on the SIMD threads (`f32x4.max(0, x)`, the cpu backend's `Math.max(0, x)`) for
@@ -33,11 +14,11 @@ export function makeReluConfig(fallback: KernelFunc | undefined): KernelConfig {
     const { backend } = args;
     const x = args.inputs.x as TensorInfo;
     const pool = simdPool(backend);
-    const n = size(x.shape);
+    const n = sizeOf(x.shape);
     if (pool !== null && x.dtype === 'float32' && n % 4 === 0 && n > 0) {
       const out = allocate(backend, [...x.shape]);
       const [xp, op] = [heapOffset(backend, x), heapOffset(backend, out)];
-      elementwise(pool, n, (o, bytes) => ({ fn: 'relu', args: [xp + o, op + o, bytes] }));
+      runElementwise(pool, n, (o, bytes) => ({ fn: 'relu', args: [xp + o, op + o, bytes] }));
       return out;
     }
     if (fallback === undefined) throw new Error('Relu: unsupported configuration on wasm');
@@ -66,7 +47,7 @@ export const reluGradConfig: KernelConfig = {
       heapOffset(backend, x),
       heapOffset(backend, out),
     ];
-    elementwise(pool, size(x.shape), (o, bytes) => ({
+    runElementwise(pool, sizeOf(x.shape), (o, bytes) => ({
       fn: 'relu_grad',
       args: [dp + o, xp + o, op + o, bytes],
     }));
