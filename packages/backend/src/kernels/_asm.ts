@@ -203,7 +203,7 @@ export function tiledBy4(
 
 /**
  * `base + (i + k)·stride + j·4` with i32 locals `base`, `i`, `stride`, `j` and a constant
- * `k`: the byte address of row i + k, column j of a row-major float32 matrix.
+ * `k` (0 adds nothing): the byte address of row i + k, column j of a row-major float32 matrix.
  */
 export function elementAddress(
   base: number,
@@ -215,8 +215,7 @@ export function elementAddress(
   return [
     ...op.get(base),
     ...op.get(i),
-    ...op.i32(k),
-    ...op.add,
+    ...(k === 0 ? [] : [...op.i32(k), ...op.add]),
     ...op.get(stride),
     ...op.mul,
     ...op.add,

@@ -51,15 +51,7 @@ export function convForward(fma: boolean): Func {
       windows.push(...op.get(pa(k - 1)), ...op.get(sxPix), ...op.add, ...op.set(pa(k)));
     windows.push(
       // pb = w + r·swTapRow + j0·4
-      ...op.get(w),
-      ...op.get(r),
-      ...op.get(swTapRow),
-      ...op.mul,
-      ...op.add,
-      ...op.get(j0),
-      ...op.i32(4),
-      ...op.mul,
-      ...op.add,
+      ...elementAddress(w, r, 0, swTapRow, j0),
       ...op.set(pb),
     );
     const step: number[] = [

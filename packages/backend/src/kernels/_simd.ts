@@ -351,25 +351,9 @@ function gemmAtb(fma: boolean): Func {
     }
     // aRow = a + r0*sa0 + i0*4 ; bRow = b + r0*sb0 + j0*4
     const setup = [
-      ...op.get(a),
-      ...op.get(r0),
-      ...op.get(sa0),
-      ...op.mul,
-      ...op.add,
-      ...op.get(i0),
-      ...op.i32(4),
-      ...op.mul,
-      ...op.add,
+      ...elementAddress(a, r0, 0, sa0, i0),
       ...op.set(aRow),
-      ...op.get(b),
-      ...op.get(r0),
-      ...op.get(sb0),
-      ...op.mul,
-      ...op.add,
-      ...op.get(j0),
-      ...op.i32(4),
-      ...op.mul,
-      ...op.add,
+      ...elementAddress(b, r0, 0, sb0, j0),
       ...op.set(bRow),
     ];
     return forLoop(j0, op.i32(0), n8, op.i32(8), [...zero, ...setup, ...rows, ...store]);
