@@ -14,6 +14,7 @@ import {
 import { loadModel } from '@none/models';
 import { type ExperimentEvent, hashConfig, runExperiment } from '@none/trainer';
 import * as tf from '@tensorflow/tfjs-core';
+import { labelConsistentTrainingSet, parseLabelConsistentParams } from './kinds/label-consistent';
 import type { RunResult, RunSpec, Scale } from './types';
 
 /** The seed of the stratified subsets (the same digits for every run of every suite). */
@@ -111,9 +112,20 @@ export const RUN_KINDS: Partial<
 export async function executeRun(spec: RunSpec, options: ExecuteRunOptions): Promise<RunResult> {
   const special = RUN_KINDS[spec.kind];
   if (special) return special(spec, options);
-  const config = parseExperimentConfig(spec.config, `${options.suite}/${spec.id}`);
+  const where = `${options.suite}/${spec.id}`;
+  const config = parseExperimentConfig(spec.config, where);
   const experiment = toExperimentOptions(config);
-  const data = spec.subset ? await loadRunData(spec, experiment.dataset) : undefined;
+  const labelConsistent = spec.kind === 'label-consistent';
+  const data =
+    spec.subset || labelConsistent ? await loadRunData(spec, experiment.dataset) : undefined;
+  const poisoned = labelConsistent
+    ? await labelConsistentTrainingSet(
+        experiment,
+        parseLabelConsistentParams(spec.params, where),
+        data!,
+        where,
+      )
+    : undefined;
   // One folder per spec: a changed config of the same id starts afresh instead of resuming.
   const runDir = join(options.outDir, 'runs', spec.id, runHash(spec));
   const startedAt = new Date().toISOString();
@@ -122,6 +134,7 @@ export async function executeRun(spec: RunSpec, options: ExecuteRunOptions): Pro
     outDir: runDir,
     resume: true,
     ...(data ? { data } : {}),
+    ...(poisoned ? { poisoned } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
   let natural: RunResult['natural'];

@@ -179,6 +179,11 @@ export const TABLE_12_17: Record<string, PaperRow> = {
     ['undefended', 'nad', 'abl', 'NONE', 'dbd'],
   ),
   badnets: row([94.1, 100, 91.24, 1.25, 93.62, 1.07], ['undefended', 'dbd', 'NONE']),
+  /** Table 1's label-consistent CIFAR-10 / ResNet18 row (NAD, ABL, NONE) and Table 17's DBD. */
+  'label-consistent': row(
+    [94.73, 83.42, 90.74, 60.74, 87.34, 2.17, 94.01, 2.14, 91.08, 1.87],
+    ['undefended', 'nad', 'abl', 'NONE', 'dbd'],
+  ),
 };
 
 /** Table 13 (CIFAR-10, ResNet18): selection threshold, single-target [BA, ASR]. */

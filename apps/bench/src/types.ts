@@ -34,11 +34,12 @@ export interface RunSpec {
   labels: Record<string, string | number>;
   /**
    * What runs: an experiment (`runExperiment`), an experiment plus a natural-trojan scan, the
-   * adaptive attack of §8.10 (attacker-controlled training, then NONE), or federated learning
-   * with DBA clients (§5.4).
+   * adaptive attack of §8.10 (attacker-controlled training, then NONE), federated learning
+   * with DBA clients (§5.4), or an experiment on a label-consistent poisoned set (Turner et
+   * al.: PGD on a clean surrogate, then the config's clean-label trigger).
    */
-  kind: 'experiment' | 'natural' | 'adaptive' | 'federated';
-  /** Settings of the `adaptive` and `federated` kinds (part of the run's hash). */
+  kind: 'experiment' | 'natural' | 'adaptive' | 'federated' | 'label-consistent';
+  /** Settings of the `adaptive`, `federated` and `label-consistent` kinds (part of the run's hash). */
   params?: Record<string, unknown>;
   /** The experiment config (defaults filled by `@none/config`). */
   config: ExperimentConfigInput;

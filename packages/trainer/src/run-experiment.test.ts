@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { poisonDataset } from '@none/attacks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { smallMnistSlice } from './_test-data';
 import type { ExperimentOptions } from './experiment-options';
@@ -118,6 +119,36 @@ describe('runExperiment', () => {
       }
     },
   );
+
+  it('trains on a poisoned set the caller made: the same set gives the same report', async () => {
+    const attack = options.attack!;
+    const same = poisonDataset(data.train, attack.config, {
+      rate: attack.rate,
+      seed: options.seed,
+    });
+    expect(outcome(await runExperiment(options, { data, poisoned: same }))).toEqual(
+      outcome(reference),
+    );
+    // Another seed's poisoning: the report is that set's, not one the config would make.
+    const other = poisonDataset(data.train, attack.config, { rate: attack.rate, seed: 99 });
+    const report = await runExperiment({ ...options, defense: 'none' }, { data, poisoned: other });
+    expect(report.attack?.manifest.sha256.images).toBe(other.manifest.sha256.images);
+    expect(report.attack?.manifest.sha256.images).not.toBe(
+      reference.attack?.manifest.sha256.images,
+    );
+  });
+
+  it('rejects a caller-made poisoned set that does not fit', async () => {
+    const attack = options.attack!;
+    const poisoned = poisonDataset(data.train, attack.config, { rate: attack.rate, seed: 0 });
+    await expect(runExperiment({ ...options, attack: null }, { data, poisoned })).rejects.toThrow(
+      /options.attack is null/,
+    );
+    const cropped = { ...poisoned, dataset: { ...poisoned.dataset, numClasses: 9 } };
+    await expect(runExperiment(options, { data, poisoned: cropped })).rejects.toThrow(
+      /with 9 classes, the training set \[600, 28, 28, 1\] with 10/,
+    );
+  });
 
   it('refuses to resume a checkpoint made with another config', async () => {
     const outDir = await temporaryDirectory();

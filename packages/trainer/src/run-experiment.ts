@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { attackTestSet, type PoisonManifest, poisonDataset } from '@none/attacks';
+import {
+  attackTestSet,
+  type PoisonManifest,
+  type PoisonResult,
+  poisonDataset,
+} from '@none/attacks';
 import { createRandom, type DatasetSplit, type ImageDataset, loadDataset } from '@none/data';
 import { type BuiltModel, buildModel, saveModel } from '@none/models';
 import { createActivationProbe } from '@none/probe';
@@ -89,6 +94,14 @@ export interface RunExperimentOptions {
   onEvent?: (event: ExperimentEvent) => void | Promise<void>;
   /** Datasets already loaded (tests, benchmarks); otherwise `loadDataset(options.dataset)`. */
   data?: DatasetSplit;
+  /**
+   * The poisoned training set, made by the caller with an attack that needs a model (e.g.
+   * `labelConsistentPoison` of `@none/attacks/model`), used instead of
+   * `poisonDataset(train, options.attack.config, ...)`. `options.attack` is still required:
+   * its trigger makes the ASR test set. Must have the training set's shape and classes, and
+   * be a function of the config alone (the checkpoint's config hash does not see it).
+   */
+  poisoned?: PoisonResult;
 }
 
 interface RunState {
@@ -125,6 +138,26 @@ export function hashConfig(value: unknown): string {
     .slice(0, 16);
 }
 
+/** Checks a caller's poisoned training set against the clean one and the config. */
+function checkPoisoned(
+  poisoned: PoisonResult,
+  train: ImageDataset,
+  options: ExperimentOptions,
+): PoisonResult {
+  if (!options.attack) {
+    throw new RangeError(
+      'runExperiment: a poisoned training set was given but options.attack is null; set the attack whose trigger makes the ASR test set',
+    );
+  }
+  const got = poisoned.dataset;
+  if (!tf.util.arraysEqual(got.shape, train.shape) || got.numClasses !== train.numClasses) {
+    throw new RangeError(
+      `runExperiment: the poisoned training set is [${got.shape.join(', ')}] with ${got.numClasses} classes, the training set [${train.shape.join(', ')}] with ${train.numClasses}`,
+    );
+  }
+  return poisoned;
+}
+
 /**
  * dataset -> attack -> model -> defense -> metrics: trains an undefended model and, with
  * `defense: 'NONE'`, a NONE-trained one from the same seed, and reports BA, ASR, times and
@@ -137,9 +170,14 @@ export async function runExperiment(
 ): Promise<ExperimentReport> {
   const configHash = hashConfig(options);
   const { train, test } = run.data ?? (await loadDataset(options.dataset));
-  const poisoned = options.attack
-    ? poisonDataset(train, options.attack.config, { rate: options.attack.rate, seed: options.seed })
-    : undefined;
+  const poisoned = run.poisoned
+    ? checkPoisoned(run.poisoned, train, options)
+    : options.attack
+      ? poisonDataset(train, options.attack.config, {
+          rate: options.attack.rate,
+          seed: options.seed,
+        })
+      : undefined;
   const trainSet: ImageDataset = poisoned?.dataset ?? train;
   const asrSet = options.attack ? attackTestSet(test, options.attack.config).dataset : undefined;
   const batch = options.evaluationBatchSize ?? 512;
