@@ -55,7 +55,7 @@ export async function labelConsistentTrainingSet(
   where: string,
 ): Promise<LabelConsistentResult> {
   const attack = experiment.attack;
-  if (!attack || attack.config.cleanLabel !== true) {
+  if (attack?.config.cleanLabel !== true) {
     throw new RangeError(
       `${where}: a label-consistent run needs config.attack with cleanLabel: true (the trigger stamped after PGD), got ${attack ? `cleanLabel ${String(attack.config.cleanLabel)}` : 'null'}`,
     );
