@@ -5,6 +5,7 @@ import { writeFileAtomic } from './plot/render';
 import { runSuite } from './runner';
 import { renderSuiteCharts } from './suite-charts';
 import { SUITES } from './suites';
+import { checkSeeds } from './suites/_presets';
 import { SCALES, type Scale } from './types';
 import type { BackendChoice } from './worker-protocol';
 import { writeSuiteReport } from './write-report';
@@ -28,6 +29,39 @@ export function resolveSuites(value: string) {
       );
     return suite;
   });
+}
+
+/**
+ * Parses `--seeds`: a comma list of non-negative integers or ranges (`0,1,2`, `0-4`).
+ *
+ * @throws RangeError naming the bad item
+ */
+export function parseSeeds(value: string): number[] {
+  const seeds: number[] = [];
+  for (const raw of value.split(',')) {
+    const item = raw.trim();
+    const range = /^(\d+)-(\d+)$/.exec(item);
+    if (range) {
+      const [from, to] = [Number(range[1]), Number(range[2])];
+      if (to < from) throw new RangeError(`--seeds: the range ${item} runs backwards`);
+      for (let s = from; s <= to; s++) seeds.push(s);
+    } else if (/^\d+$/.test(item)) seeds.push(Number(item));
+    else
+      throw new RangeError(
+        `--seeds: expected non-negative integers or ranges like 0-4, comma separated; got "${item}"`,
+      );
+  }
+  return [...checkSeeds(seeds)];
+}
+
+/** `--only`: a run is kept when its id contains one of the comma-separated texts. */
+export function onlyFilter(value: string): (spec: { id: string }) => boolean {
+  const parts = value
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  if (parts.length === 0) throw new RangeError('--only: expected some text, got none');
+  return (spec) => parts.some((p) => spec.id.includes(p));
 }
 
 export function resolveScale(value: string): Scale {
@@ -63,7 +97,15 @@ export const benchCommand = defineCommand({
       type: 'string',
       description: 'Runs at a time, each in its own process (default: the core count)',
     },
-    only: { type: 'string', description: 'Only runs whose id contains this text' },
+    only: {
+      type: 'string',
+      description: 'Only runs whose id contains this text (a comma list: any of them)',
+    },
+    seeds: {
+      type: 'string',
+      description:
+        "Seeds of every cell, e.g. 0,1,2 or 0-4 (default: the scale's); the report adds mean ± sd over them",
+    },
     list: {
       type: 'boolean',
       description: 'List the suites and their runs at --scale, run nothing',
@@ -102,9 +144,11 @@ export const benchCommand = defineCommand({
         return;
       }
       const suites = resolveSuites(args.suite ?? (args.list ? 'all' : ''));
+      const seeds = args.seeds ? parseSeeds(args.seeds) : undefined;
+      const filter = args.only ? onlyFilter(args.only) : undefined;
       if (args.list) {
         for (const suite of suites) {
-          const runs = suite.runs(scale);
+          const runs = suite.runs(scale, seeds).filter((r) => filter?.(r) ?? true);
           process.stdout.write(
             `${suite.name} (${suite.reproduces}): ${runs.length} runs at ${scale}\n`,
           );
@@ -122,7 +166,8 @@ export const benchCommand = defineCommand({
               scale,
               outDir: dir,
               connection: args.queue,
-              ...(args.only ? { filter: (s) => s.id.includes(args.only!) } : {}),
+              ...(filter ? { filter } : {}),
+              ...(seeds ? { seeds } : {}),
               onEvent: log,
             });
             failures += summary.failed.length;
@@ -132,7 +177,8 @@ export const benchCommand = defineCommand({
               outDir: dir,
               backend: args.backend as BackendChoice,
               ...(args.parallel ? { parallel: Number(args.parallel) } : {}),
-              ...(args.only ? { filter: (s) => s.id.includes(args.only!) } : {}),
+              ...(filter ? { filter } : {}),
+              ...(seeds ? { seeds } : {}),
               onEvent: log,
             });
             failures += summary.failed.length;

@@ -52,6 +52,8 @@ export interface QueueSuiteOptions {
   outDir: string;
   connection: string;
   filter?: (spec: RunSpec) => boolean;
+  /** Seeds of every cell (`--seeds`). @default the scale's preset seeds */
+  seeds?: readonly number[];
   onEvent?: (event: RunnerEvent) => void;
   /** Retries of a job whose worker failed or died. @default 3 */
   attempts?: number;
@@ -71,7 +73,9 @@ export async function runSuiteOnQueue(
   const events = new QueueEvents(QUEUE_NAME, { connection });
   try {
     await events.waitUntilReady();
-    const plan = planSuite(suite, options.scale).filter((s) => options.filter?.(s) ?? true);
+    const plan = planSuite(suite, options.scale, options.seeds).filter(
+      (s) => options.filter?.(s) ?? true,
+    );
     const path = resultsPath(options.outDir);
     const pending = pendingRuns(plan, await readResults(path));
     options.onEvent?.({

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { tinySuite } from './_test-suite';
-import { formatSuiteReport, resultsTable, sharedLabels } from './report';
+import {
+  cellId,
+  formatSuiteReport,
+  meanSd,
+  resultsTable,
+  seedSummaryTable,
+  sharedLabels,
+} from './report';
 import type { RunResult } from './types';
 
 const base: RunResult = {
@@ -72,5 +79,68 @@ describe('report', () => {
     expect(md).toContain('**Scale.** tiny');
     expect(md).toContain('Paper cells: Table 1.');
     expect(md).toContain('backend: wasm; tfjs 4.22.0');
+  });
+  describe('over seeds', () => {
+    const seeded = (
+      seed: number,
+      ba: number,
+      asr: number,
+      removed: number,
+      p: number | null,
+      r: number,
+    ) => ({
+      ...base,
+      id: `cell/seed${seed}`,
+      seed,
+      labels: { attack: 'badnets', seed },
+      undefended: { ...base.undefended, ba: 0.96 },
+      defended: { ...base.defended!, ba, asr, removed, precision: p, recall: r },
+    });
+    const three = [
+      seeded(0, 0.97, 0.01, 400, 0.98, 0.99),
+      seeded(1, 0.98, 0.02, 410, 1, 1),
+      seeded(2, 0.99, 0.06, 0, null, 0),
+    ];
+
+    it('computes the mean and the sample sd (n - 1)', () => {
+      // 0.01, 0.02, 0.06: mean 0.03, squared deviations 4e-4 + 1e-4 + 9e-4 over 2 = 7e-4.
+      const s = meanSd([0.01, 0.02, 0.06, null])!;
+      expect(s.n).toBe(3);
+      expect(s.mean).toBeCloseTo(0.03, 12);
+      expect(s.sd).toBeCloseTo(Math.sqrt(7e-4), 12);
+      expect(meanSd([5])).toEqual({ mean: 5, sd: 0, n: 1 });
+      expect(meanSd([null, undefined])).toBeNull();
+      expect(cellId('badnets-single/small-cnn/NONE/seed12')).toBe('badnets-single/small-cnn/NONE');
+    });
+
+    it('writes one row per cell with mean ± sd, precision over the seeds that removed samples', () => {
+      const one = {
+        ...seeded(0, 0.9, 0.5, 10, 0.5, 0.25),
+        id: 'other/seed0',
+        labels: { attack: 'blend', seed: 0 },
+      };
+      const table = seedSummaryTable([...three, one]).split('\n');
+      expect(table[0]).toBe(
+        '| attack | defense | seeds | undefended BA | undefended ASR | defended BA | defended ASR | paper | removed | precision | recall |',
+      );
+      // BA 97/98/99 -> 98 ± 1; ASR 3 ± sqrt(7); removed 400/410/0 -> 270 ± 233.88;
+      // precision 98/100 (seed 2 removed none) -> 99 ± 1.41; recall 99/100/0 -> 66.33 ± 57.45.
+      expect(table[2]).toBe(
+        '| badnets | NONE (consensus) | 0, 1, 2 | 96.00 ± 0.00 | 99.72 ± 0.00 | **98.00 ± 1.00** | **3.00 ± 2.65** | 99.58 / 0.06 | 270 ± 234 | 99.00 ± 1.41 | 66.33 ± 57.45 |',
+      );
+      expect(table[3]).toBe(
+        '| blend | NONE (consensus) | 0 | 96.00 | 99.72 | **90.00** | **50.00** | 99.58 / 0.06 | 10 | 50.00 | 25.00 |',
+      );
+    });
+
+    it('is left out when no cell has two seeds, and added to the report when one has', () => {
+      expect(seedSummaryTable([three[0]!])).toBe('');
+      expect(formatSuiteReport(tinySuite(), [three[0]!], { scale: 'smoke' })).not.toContain(
+        'Over seeds',
+      );
+      expect(formatSuiteReport(tinySuite(), three, { scale: 'smoke' })).toContain(
+        '**Over seeds.**',
+      );
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { PRESETS } from './suites/_presets';
 import type { RunResult, Scale, SuiteDefinition } from './types';
 
 const pct = (v: number | null | undefined) =>
@@ -109,13 +110,103 @@ export function resultsTable(results: RunResult[]): string {
   return lines.join('\n');
 }
 
+/** The cell of a run: its id without the `/seedN` suffix `overSeeds` adds. */
+export const cellId = (id: string) => id.replace(/\/seed\d+$/, '');
+
+/** Mean and sample standard deviation (n - 1; 0 for one value) of the finite values. */
+export function meanSd(values: readonly (number | null | undefined)[]): {
+  mean: number;
+  sd: number;
+  n: number;
+} | null {
+  const xs = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  if (xs.length === 0) return null;
+  const m = mean(xs);
+  const sd =
+    xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
+  return { mean: m, sd, n: xs.length };
+}
+
+/** "mean ± sd" in percent of fractions (the value alone for one seed, a dash for none). */
+function pctSpread(values: readonly (number | null | undefined)[]): string {
+  const s = meanSd(values);
+  if (!s) return '–';
+  return s.n < 2 ? pct(s.mean) : `${pct(s.mean)} ± ${pct(s.sd)}`;
+}
+
+/**
+ * Mean ± sample sd over the seeds of each cell, or '' when no cell has two seeds.
+ * Precision is averaged over the seeds that removed something.
+ */
+export function seedSummaryTable(results: RunResult[]): string {
+  const cells = new Map<string, RunResult[]>();
+  for (const r of results) {
+    const key = cellId(r.id);
+    cells.set(key, [...(cells.get(key) ?? []), r]);
+  }
+  if (![...cells.values()].some((rs) => rs.length > 1)) return '';
+  const labelKeys = varyingLabels(results).filter((k) => k !== 'defense' && k !== 'seed');
+  const detection = results.some((r) => r.defended && r.defended.precision !== null);
+  const columns = [
+    ...labelKeys,
+    'defense',
+    'seeds',
+    'undefended BA',
+    'undefended ASR',
+    'defended BA',
+    'defended ASR',
+    'paper',
+    ...(detection ? ['removed', 'precision', 'recall'] : []),
+  ];
+  const lines = [`| ${columns.join(' | ')} |`, `|${columns.map(() => '---').join('|')}|`];
+  for (const rs of cells.values()) {
+    const first = rs[0]!;
+    const d = first.defended;
+    const p = first.paper;
+    const defended = rs.flatMap((r) => (r.defended ? [r.defended] : []));
+    const removed = meanSd(defended.map((x) => x.removed));
+    lines.push(
+      `| ${[
+        ...labelKeys.map((k) => String(first.labels[k] ?? '')),
+        d ? `${d.defense}${d.defense === 'NONE' ? ` (${d.variant})` : ''}` : 'none',
+        rs.map((r) => r.seed).join(', '),
+        pctSpread(rs.map((r) => r.undefended.ba)),
+        pctSpread(rs.map((r) => r.undefended.asr)),
+        d ? `**${pctSpread(defended.map((x) => x.ba))}**` : '–',
+        d ? `**${pctSpread(defended.map((x) => x.asr))}**` : '–',
+        p && (p.ba !== undefined || p.asr !== undefined) ? `${ppct(p.ba)} / ${ppct(p.asr)}` : '–',
+        ...(detection
+          ? [
+              removed
+                ? removed.n < 2
+                  ? removed.mean.toFixed(0)
+                  : `${removed.mean.toFixed(0)} ± ${removed.sd.toFixed(0)}`
+                : '–',
+              pctSpread(defended.map((x) => (x.removed > 0 ? x.precision : null))),
+              pctSpread(defended.map((x) => x.recall)),
+            ]
+          : []),
+      ].join(' | ')} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** The seeds a report covers: the scale's preset seeds and every seed among the results. */
+export function reportSeeds(scale: Scale, results: readonly { seed: number }[]): number[] {
+  return [...new Set([...PRESETS[scale].seeds, ...results.map((r) => r.seed)])].sort(
+    (a, b) => a - b,
+  );
+}
+
 /** A suite's Markdown report. */
 export function formatSuiteReport(
   suite: SuiteDefinition,
   results: RunResult[],
   context: ReportContext,
 ): string {
-  const planned = suite.runs(context.scale).length;
+  const planned = suite.runs(context.scale, reportSeeds(context.scale, results)).length;
+  const summary = seedSummaryTable(results);
   const sources = [...new Set(results.flatMap((r) => (r.paper ? [r.paper.source] : [])))];
   return [
     `# ${suite.title} (\`${suite.name}\`, scale \`${context.scale}\`)`,
@@ -132,6 +223,14 @@ export function formatSuiteReport(
     ...(sharedLabels(results) ? [`Every row: ${sharedLabels(results)}.`, ''] : []),
     resultsTable(results),
     '',
+    ...(summary
+      ? [
+          `**Over seeds.** Mean ± sample standard deviation (n − 1) over the seeds of each cell, in percent; precision over the seeds that removed samples.`,
+          '',
+          summary,
+          '',
+        ]
+      : []),
     ...(sources.length ? [`Paper cells: ${sources.join('; ')}.`, ''] : []),
     ...(context.figures ? [context.figures, ''] : []),
     `_Regenerate: \`none bench --suite ${suite.name} --scale ${context.scale}\` (finished runs are read from results.jsonl, not recomputed)._`,

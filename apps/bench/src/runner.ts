@@ -27,6 +27,8 @@ export interface RunSuiteOptions {
   backend?: BackendChoice;
   /** Only the runs whose id matches. */
   filter?: (spec: RunSpec) => boolean;
+  /** Seeds of every cell (`--seeds`). @default the scale's preset seeds */
+  seeds?: readonly number[];
   onEvent?: (event: RunnerEvent) => void;
 }
 
@@ -42,11 +44,15 @@ export interface SuiteRunSummary {
 export const resultsPath = (outDir: string) => join(outDir, 'results.jsonl');
 
 /**
- * The suite's runs at a scale, each validated (config errors surface before anything runs)
- * and with its hash.
+ * The suite's runs at a scale (over `seeds` when given), each validated (config errors
+ * surface before anything runs) and with its hash.
  */
-export function planSuite(suite: SuiteDefinition, scale: Scale): (RunSpec & { hash: string })[] {
-  const specs = suite.runs(scale);
+export function planSuite(
+  suite: SuiteDefinition,
+  scale: Scale,
+  seeds?: readonly number[],
+): (RunSpec & { hash: string })[] {
+  const specs = suite.runs(scale, seeds);
   const seen = new Set<string>();
   return specs.map((spec) => {
     if (seen.has(spec.id)) throw new Error(`suite ${suite.name}: two runs have the id ${spec.id}`);
@@ -79,7 +85,7 @@ export async function runSuite(
   options: RunSuiteOptions,
 ): Promise<SuiteRunSummary> {
   const { scale, outDir } = options;
-  const plan = planSuite(suite, scale).filter((s) => options.filter?.(s) ?? true);
+  const plan = planSuite(suite, scale, options.seeds).filter((s) => options.filter?.(s) ?? true);
   const path = resultsPath(outDir);
   const previous = await readResults(path);
   const pending = pendingRuns(plan, previous);

@@ -58,8 +58,8 @@ export interface SuiteDefinition {
   /** The paper's table(s)/figure(s) this suite regenerates. */
   reproduces: string;
   description: string;
-  /** The grid at a scale. */
-  runs(scale: Scale): RunSpec[];
+  /** The grid at a scale, over `seeds` when given (else the scale's preset seeds). */
+  runs(scale: Scale, seeds?: readonly number[]): RunSpec[];
   /** Says what each scale means for this suite (written in the report). */
   scaleNote(scale: Scale): string;
 }

@@ -1,21 +1,26 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './plot/render';
-import { formatSuiteReport } from './report';
+import { formatSuiteReport, reportSeeds } from './report';
 import { inPlanOrder, readResults } from './results';
 import { planSuite, resultsPath } from './runner';
 import type { RunResult, Scale, SuiteDefinition } from './types';
 
-/** The finished results of a suite's current plan, in plan order. */
+/**
+ * The finished results of a suite's current plan, in plan order, over the preset's seeds and
+ * every seed `results.jsonl` holds (a `--seeds` run shows up without passing them again).
+ */
 export async function suiteResults(
   suite: SuiteDefinition,
   scale: Scale,
   dir: string,
 ): Promise<RunResult[]> {
+  const stored = await readResults(resultsPath(dir));
+  const seeds = reportSeeds(scale, stored);
   // Labels and paper cells come from the current suite definition (relabelling needs no rerun).
-  const plan = planSuite(suite, scale);
+  const plan = planSuite(suite, scale, seeds);
   const specs = new Map(plan.map((s) => [s.id, s]));
-  return inPlanOrder(plan, await readResults(resultsPath(dir))).map((r) => {
+  return inPlanOrder(plan, stored).map((r) => {
     const s = specs.get(r.id)!;
     return { ...r, labels: s.labels, ...(s.paper ? { paper: s.paper } : {}) };
   });

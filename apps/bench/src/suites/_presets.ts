@@ -10,7 +10,7 @@ export interface ScalePreset {
   none: NonNullable<ExperimentConfigInput['none']>;
   /** Baseline settings of the scale (smoke shortens their stages). */
   baselines?: ExperimentConfigInput['baselines'];
-  /** Seeds of each cell (the report shows their mean). */
+  /** Seeds of each cell unless `--seeds` asks for others (several: the report adds mean ± sd). */
   seeds: number[];
   note: string;
 }
@@ -89,9 +89,18 @@ export function experimentRun(
   };
 }
 
-/** Expands runs over the preset's seeds (`id/seedN`, label `seed`). */
-export function overSeeds(scale: Scale, make: (seed: number) => RunSpec): RunSpec[] {
-  return PRESETS[scale].seeds.map((seed) => {
+/**
+ * Expands runs over seeds (`id/seedN`, label `seed`): `seeds` when given (`--seeds`), else the
+ * preset's.
+ *
+ * @throws RangeError when `seeds` is empty or holds a non-integer or a repeat
+ */
+export function overSeeds(
+  scale: Scale,
+  seeds: readonly number[] | undefined,
+  make: (seed: number) => RunSpec,
+): RunSpec[] {
+  return checkSeeds(seeds ?? PRESETS[scale].seeds).map((seed) => {
     const spec = make(seed);
     return {
       ...spec,
@@ -111,3 +120,16 @@ export const NETWORK_NAMES: Record<string, string> = {
   resnet18: 'ResNet18',
   mlp: 'MLP',
 };
+
+/** `seeds` if it is a non-empty list of distinct non-negative integers; throws naming the bad one. */
+export function checkSeeds(seeds: readonly number[]): readonly number[] {
+  if (seeds.length === 0) throw new RangeError('seeds: expected at least one seed, got none');
+  const seen = new Set<number>();
+  for (const seed of seeds) {
+    if (!Number.isSafeInteger(seed) || seed < 0)
+      throw new RangeError(`seeds: expected non-negative integers, got ${seed}`);
+    if (seen.has(seed)) throw new RangeError(`seeds: ${seed} is given twice`);
+    seen.add(seed);
+  }
+  return seeds;
+}

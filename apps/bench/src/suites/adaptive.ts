@@ -28,10 +28,10 @@ export const adaptiveSuite: SuiteDefinition = {
     "The threat model is relaxed (§8.10): the attacker controls training. A benign model trains on clean data, then the attacker fine-tunes it with Eq. 9, CE(F(x), y) + CE(F(x̃), y_t) + α Σᵢ (Iᵢ(x) − Iᵢ(x̃))², which pulls the activations of triggered samples towards those of the same samples without the trigger (Iᵢ: the activation outputs of the conv/dense layers NONE watches; the sum is per sample, averaged over the batch). That model is the undefended one. The defender then runs NONE's rounds on it with the poisoned training data and, where samples were removed, retrains a fresh model on the kept ones. NONE's time excludes the attacker's training; overhead = NONE time / undefended (benign + attack) time.",
   scaleNote: (scale) =>
     `${PRESETS[scale].note}; the attacker fine-tunes ${ATTACK_EPOCHS[scale]} epoch(s) at a tenth of the learning rate, watermark trigger, target 0. The paper ran VGG16 on CIFAR-10 (§8.10)${scale === 'full' ? '' : '; the small CNN on MNIST has other activation magnitudes, so the same α weighs the activation term differently'}.`,
-  runs: (scale: Scale): RunSpec[] => {
+  runs: (scale: Scale, seeds?: readonly number[]): RunSpec[] => {
     const alphas = scale === 'smoke' ? [1e-1] : [1e-4, 1e-3, 1e-2, 1e-1];
     return alphas.flatMap((alpha) =>
-      overSeeds(scale, (seed) => {
+      overSeeds(scale, seeds, (seed) => {
         const cell = TABLE_16[String(alpha)]!;
         return {
           ...experimentRun(

@@ -1,7 +1,7 @@
 // Table 7: federated learning with DBA clients, FedAvg, NONE on the global model (§5.4).
 import type { FederatedParamsInput } from '../kinds/federated';
 import type { RunSpec, Scale, SuiteDefinition } from '../types';
-import { experimentRun, PRESETS } from './_presets';
+import { experimentRun, overSeeds } from './_presets';
 
 /** Table 7 of the paper: [BA, ASR] in percent of the undefended and the NONE global model. */
 export const TABLE_7 = {
@@ -101,23 +101,30 @@ export const federatedSuite: SuiteDefinition = {
           : 'the embedded MNIST (8,000 training / 2,000 test digits), small CNN, wasm backend';
     return `${scale}: ${data}; ${p.clients} clients (${p.malicious} malicious), ${p.rounds} FedAvg rounds of ${p.localEpochs} local epoch(s), NONE's first detection after ${p.warmupRounds} rounds. The paper's MNIST row is compared; it does not state its network or rounds.`;
   },
-  runs: (scale) =>
-    cells(scale).map(({ id, dataset, params, overrides }) => {
-      const seed = PRESETS[scale].seeds[0] ?? 0;
-      const paper = TABLE_7[dataset];
-      const spec: RunSpec = experimentRun(
-        scale,
-        `${id}/seed${seed}`,
-        { dataset, network: id.split('/')[1]!, seed },
-        { seed, attack: DBA_ATTACK, poisonRate: CLIENT_POISON_RATE, defense: 'NONE', ...overrides },
-        {
-          source: `Table 7, ${dataset}`,
-          undefendedBa: paper.undefended[0],
-          undefendedAsr: paper.undefended[1],
-          ba: paper.NONE[0],
-          asr: paper.NONE[1],
-        },
-      );
-      return { ...spec, kind: 'federated', params: { ...params } };
-    }),
+  runs: (scale, seeds) =>
+    cells(scale).flatMap(({ id, dataset, params, overrides }) =>
+      overSeeds(scale, seeds, (seed) => {
+        const paper = TABLE_7[dataset];
+        const spec: RunSpec = experimentRun(
+          scale,
+          id,
+          { dataset, network: id.split('/')[1]! },
+          {
+            seed,
+            attack: DBA_ATTACK,
+            poisonRate: CLIENT_POISON_RATE,
+            defense: 'NONE',
+            ...overrides,
+          },
+          {
+            source: `Table 7, ${dataset}`,
+            undefendedBa: paper.undefended[0],
+            undefendedAsr: paper.undefended[1],
+            ba: paper.NONE[0],
+            asr: paper.NONE[1],
+          },
+        );
+        return { ...spec, kind: 'federated', params: { ...params } };
+      }),
+    ),
 };

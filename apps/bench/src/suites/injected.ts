@@ -80,7 +80,7 @@ export const injectedSuite: SuiteDefinition = {
             ? " The paper's networks run at reduced width (NiN 1/4 and VGG11 1/4 with Adam 1e-3, as they have no BatchNorm; ResNet18 1/8 with the SGD default) on a 4,000 / 1,000-digit stratified subset, against NONE, NAD, AC and ABL (DP-SGD's per-sample gradients would take hours per cell on them), and are compared with the paper's MNIST cell of the same network."
             : ''
         }`,
-  runs(scale: Scale): RunSpec[] {
+  runs(scale: Scale, seeds?: readonly number[]): RunSpec[] {
     const runs: RunSpec[] = [];
     for (const [attackName, attack] of Object.entries(ATTACKS)) {
       // Smoke checks every defense once, on the single-target attack.
@@ -92,7 +92,7 @@ export const injectedSuite: SuiteDefinition = {
             const key = `${attackName}|${datasetName}|${name}`;
             for (const defense of DEFENSES) {
               runs.push(
-                ...overSeeds(scale, (seed) =>
+                ...overSeeds(scale, seeds, (seed) =>
                   experimentRun(
                     scale,
                     `${attackName}/${datasetName}/${network}/${defense}`,
@@ -116,7 +116,7 @@ export const injectedSuite: SuiteDefinition = {
       const reference = table1MnistMean(attackName as keyof typeof ATTACKS);
       for (const defense of DEFENSES) {
         runs.push(
-          ...overSeeds(scale, (seed) =>
+          ...overSeeds(scale, seeds, (seed) =>
             experimentRun(
               scale,
               `${attackName}/small-cnn/${defense}`,
@@ -135,7 +135,7 @@ export const injectedSuite: SuiteDefinition = {
       if (scale !== 'cpu') continue;
       for (const extra of EXTRA_CPU_DEFENSES) {
         runs.push(
-          ...overSeeds(scale, (seed) =>
+          ...overSeeds(scale, seeds, (seed) =>
             experimentRun(
               scale,
               `${attackName}/small-cnn/${extra.id}`,
@@ -155,7 +155,7 @@ export const injectedSuite: SuiteDefinition = {
         const name = NETWORK_NAMES[net.architecture] as string;
         for (const defense of CPU_PAPER_DEFENSES) {
           runs.push(
-            ...overSeeds(scale, (seed) => ({
+            ...overSeeds(scale, seeds, (seed) => ({
               ...experimentRun(
                 scale,
                 `${attackName}/${net.architecture}-w${net.width}/${defense}`,

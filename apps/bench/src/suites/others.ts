@@ -12,7 +12,7 @@ export const benignSuite: SuiteDefinition = {
     'NONE on clean training data: what it costs when there is nothing to find (BA with and without NONE, samples removed).',
   scaleNote: (scale) =>
     `${PRESETS[scale].note}. The paper has no MNIST row; its mean BA drop over its nine rows is 2.33 points.`,
-  runs: (scale) => {
+  runs: (scale, seeds) => {
     const architectures =
       scale === 'smoke'
         ? ['small-cnn']
@@ -31,7 +31,7 @@ export const benignSuite: SuiteDefinition = {
       return row ? { source: 'Table 3, CIFAR-10', undefendedBa: row[0], ba: row[1] } : meanCell;
     };
     return architectures.flatMap((architecture) =>
-      overSeeds(scale, (seed) =>
+      overSeeds(scale, seeds, (seed) =>
         experimentRun(
           scale,
           architecture,
@@ -52,7 +52,7 @@ export const sensitivitySuite: SuiteDefinition = {
   description:
     "One parameter varies at a time, the others keep their defaults. The fine-tune learning rate and the reset fraction (Figs. 8, 9) are varied for the default variant; the selection threshold and λl/λh (Tables 13, 14) are parameters of the paper's confidence-gap detection, so those rows run `none.variant: confidence-gap`.",
   scaleNote: (scale) => `${PRESETS[scale].note}. The paper ran this on CIFAR-10 / ResNet18 (§8.8).`,
-  runs: (scale) => {
+  runs: (scale, seeds) => {
     const smoke = scale === 'smoke';
     const grid: {
       parameter: string;
@@ -90,7 +90,7 @@ export const sensitivitySuite: SuiteDefinition = {
       })),
     ];
     return grid.flatMap(({ parameter, value, none, paper }) =>
-      overSeeds(scale, (seed) =>
+      overSeeds(scale, seeds, (seed) =>
         experimentRun(
           scale,
           `${parameter}/${value}`,
@@ -114,11 +114,11 @@ export const naturalSuite: SuiteDefinition = {
     'No trigger is injected. A Neural-Cleanse-style reverse-engineering optimises a mask and pattern per target label with the mask limited to a budget (2%..12% of the image); REASR is the best ASR such a trigger reaches on held-out images, averaged over the budgets, before and after NONE.',
   scaleNote: (scale) =>
     `${PRESETS[scale].note}. The paper ran this on CIFAR-10 (NiN, VGG16) and TrojAI; the scan uses ${scale === 'smoke' ? '2 budgets, 20 steps' : '6 budgets, 150 steps'} on ${scale === 'smoke' ? 100 : 500} test images.`,
-  runs: (scale) => {
+  runs: (scale, seeds) => {
     const reference = Object.values(TABLE_2).slice(0, 2);
     const mean = (k: 'undefended' | 'NONE', i: 0 | 1) =>
       reference.reduce((s, r) => s + r[k]![i], 0) / reference.length;
-    return overSeeds(scale, (seed) => ({
+    return overSeeds(scale, seeds, (seed) => ({
       ...experimentRun(
         scale,
         'small-cnn',
@@ -150,13 +150,13 @@ export const efficiencySuite: SuiteDefinition = {
     "Every run trains plainly and with one defense on the same machine, one run at a time (`--parallel 1` is forced: concurrent runs would distort the times); overhead = defended time / plain time. NONE's time includes probing, detection and its retrain on the purified data.",
   scaleNote: (scale) =>
     `${PRESETS[scale].note}. The paper ran CIFAR-10 / ResNet18 for 100 epochs on a GPU.`,
-  runs: (scale) => {
+  runs: (scale, seeds) => {
     const defenses =
       scale === 'smoke'
         ? ['NONE', 'abl']
         : ['NONE', 'activation-clustering', 'abl', 'dbd', 'nad', 'dp-sgd'];
     return defenses.flatMap((defense) =>
-      overSeeds(scale, (seed) => {
+      overSeeds(scale, seeds, (seed) => {
         const paper = TABLE_15[defense];
         return experimentRun(
           scale,
@@ -181,13 +181,13 @@ export const precisionRecallSuite: SuiteDefinition = {
     "Of the training samples NONE removes, the share that were poisoned (precision) and the share of poisoned samples it removes (recall), for each NONE variant: `consensus` (ours, the default), `confidence-gap` (the authors' released code) and `paper` (Algorithm 1 as written).",
   scaleNote: (scale) =>
     `${PRESETS[scale].note}. The paper ran this on CIFAR-10 (NiN, VGG16, ResNet18).`,
-  runs: (scale: Scale): RunSpec[] => {
+  runs: (scale: Scale, seeds?: readonly number[]): RunSpec[] => {
     const variants = scale === 'smoke' ? ['consensus'] : ['consensus', 'confidence-gap', 'paper'];
     const rows = Object.values(TABLE_8);
     const precision = rows.reduce((s, r) => s + r[0], 0) / rows.length;
     const recall = rows.reduce((s, r) => s + r[1], 0) / rows.length;
     return variants.flatMap((variant) =>
-      overSeeds(scale, (seed) =>
+      overSeeds(scale, seeds, (seed) =>
         experimentRun(
           scale,
           variant,

@@ -17,14 +17,14 @@ export const patternsSuite: SuiteDefinition = {
   description:
     'NONE against a dynamic patch (random location per sample), a static patch and a watermark.',
   scaleNote: (scale) => cpuNote(scale),
-  runs: (scale) => {
+  runs: (scale, seeds) => {
     const patterns = {
       'dynamic-patch': { type: 'dynamic-patch', size: 3, target: 0 },
       'static-patch': BADNETS,
       watermark: { type: 'watermark', target: 0 },
     } as const;
     return Object.entries(patterns).flatMap(([name, attack]) =>
-      overSeeds(scale, (seed) =>
+      overSeeds(scale, seeds, (seed) =>
         experimentRun(
           scale,
           name,
@@ -45,10 +45,10 @@ export const triggerSizeSuite: SuiteDefinition = {
   description:
     'BadNets with a square patch of growing side. The images are 28x28 here (32x32 in the paper), so a 20x20 patch covers 51% of a digit (39% of a CIFAR image).',
   scaleNote: (scale) => cpuNote(scale),
-  runs: (scale) => {
+  runs: (scale, seeds) => {
     const sizes = scale === 'smoke' ? [3, 9] : [3, 5, 7, 9, 15, 20];
     return sizes.flatMap((size) =>
-      overSeeds(scale, (seed) =>
+      overSeeds(scale, seeds, (seed) =>
         experimentRun(
           scale,
           `size${size}`,
@@ -68,10 +68,10 @@ export const poisonRateSuite: SuiteDefinition = {
   reproduces: 'Table 6',
   description: 'BadNets 3x3 at poisoning rates from 0.5% to 20% of the training set.',
   scaleNote: (scale) => cpuNote(scale),
-  runs: (scale) => {
+  runs: (scale, seeds) => {
     const rates = scale === 'smoke' ? [0.05, 0.2] : [0.005, 0.05, 0.1, 0.2];
     return rates.flatMap((rate) =>
-      overSeeds(scale, (seed) =>
+      overSeeds(scale, seeds, (seed) =>
         experimentRun(
           scale,
           `rate${rate}`,
@@ -105,11 +105,11 @@ export const activationsSuite: SuiteDefinition = {
   reproduces: 'Table 10',
   description: 'NONE on models with ReLU, LeakyReLU, ELU, Tanhshrink and Softplus activations.',
   scaleNote: (scale) => cpuNote(scale),
-  runs: (scale) => {
+  runs: (scale, seeds) => {
     const activations =
       scale === 'smoke' ? ['relu', 'elu'] : ['relu', 'leakyRelu', 'elu', 'tanhshrink', 'softplus'];
     return activations.flatMap((activation) =>
-      overSeeds(scale, (seed) =>
+      overSeeds(scale, seeds, (seed) =>
         experimentRun(
           scale,
           activation,
@@ -130,7 +130,7 @@ export const moreAttacksSuite: SuiteDefinition = {
   description:
     "Attacks that are not patches: a smooth warping field (WaNet), a sinusoidal signal (SIG), a colour filter and a blended pattern, against NONE and the baselines the paper compares on them; and Turner et al.'s label-consistent attack (the patch on target-class digits made hard by L-inf PGD of radius 0.3 on a clean surrogate trained 3 epochs; labels stay correct). 10% of the training set is poisoned (at 5% WaNet and SIG barely implant in the small CNN: undefended ASR 4.7% and 5.3%); label-consistent poisons 5%, half of the target class.",
   scaleNote: (scale) => cpuNote(scale),
-  runs: (scale) => {
+  runs: (scale, seeds) => {
     const attacks = {
       wanet: { type: 'wanet', target: 0 },
       sig: { type: 'sig', target: 0 },
@@ -150,7 +150,7 @@ export const moreAttacksSuite: SuiteDefinition = {
       for (const defense of defenses) {
         if (scale === 'smoke' && labelConsistent && defense !== 'NONE') continue;
         runs.push(
-          ...overSeeds(scale, (seed) => {
+          ...overSeeds(scale, seeds, (seed) => {
             const spec = experimentRun(
               scale,
               `${name}/${defense}`,

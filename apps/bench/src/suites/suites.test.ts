@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planSuite } from '../runner';
 import { SCALES } from '../types';
+import { checkSeeds, overSeeds } from './_presets';
 import { SUITES } from './index';
 
 describe('suites', () => {
@@ -104,5 +105,42 @@ describe('suites', () => {
     )[0];
     expect(changed!.hash).not.toBe(a!.hash);
     expect(relabelled!.hash).toBe(a!.hash);
+  });
+  it('--seeds expands every cell over the seeds and leaves the default seed runs as they were', () => {
+    for (const name of names) {
+      const suite = SUITES[name]!;
+      const plain = planSuite(suite, 'cpu');
+      const three = planSuite(suite, 'cpu', [0, 1, 2]);
+      expect(three, name).toHaveLength(plain.length * 3);
+      // Seed 0 (the preset's) keeps its ids and hashes: finished results stay valid.
+      const seed0 = three.filter((r) => r.id.endsWith('/seed0'));
+      expect(
+        seed0.map((r) => [r.id, r.hash]),
+        name,
+      ).toEqual(plain.map((r) => [r.id, r.hash]));
+      for (const r of three.filter((x) => x.id.endsWith('/seed2'))) {
+        expect(r.config.seed, r.id).toBe(2);
+        expect(r.labels.seed, r.id).toBe(2);
+        const twin = seed0.find((x) => x.id === r.id.replace(/seed2$/, 'seed0'))!;
+        expect(r.hash, r.id).not.toBe(twin.hash);
+      }
+      // A cell's seeds are adjacent in the plan (the report groups them in this order).
+      const cells = three.map((r) => r.id.replace(/\/seed\d+$/, ''));
+      expect(cells.filter((c, i) => c !== cells[i - 1]).length, name).toBe(plain.length);
+    }
+  });
+
+  it('rejects empty, repeated and non-integer seeds, naming them', () => {
+    const make = (seed: number) => ({
+      id: 'x',
+      labels: {},
+      kind: 'experiment' as const,
+      config: { seed },
+    });
+    expect(overSeeds('cpu', [4, 5], make).map((r) => r.id)).toEqual(['x/seed4', 'x/seed5']);
+    expect(() => checkSeeds([])).toThrow(/at least one seed/);
+    expect(() => checkSeeds([1, 1])).toThrow(/1 is given twice/);
+    expect(() => checkSeeds([0.5])).toThrow(/got 0.5/);
+    expect(() => checkSeeds([-1])).toThrow(/got -1/);
   });
 });
