@@ -113,7 +113,7 @@ describe('report', () => {
       expect(cellId('badnets-single/small-cnn/NONE/seed12')).toBe('badnets-single/small-cnn/NONE');
     });
 
-    it('writes one row per cell with mean ± sd, precision over the seeds that removed samples', () => {
+    it('writes one row per cell of two or more seeds with mean ± sd, precision over the seeds that removed samples', () => {
       const one = {
         ...seeded(0, 0.9, 0.5, 10, 0.5, 0.25),
         id: 'other/seed0',
@@ -128,9 +128,8 @@ describe('report', () => {
       expect(table[2]).toBe(
         '| badnets | NONE (consensus) | 0, 1, 2 | 96.00 ± 0.00 | 99.72 ± 0.00 | **98.00 ± 1.00** | **3.00 ± 2.65** | 99.58 / 0.06 | 270 ± 234 | 99.00 ± 1.41 | 66.33 ± 57.45 |',
       );
-      expect(table[3]).toBe(
-        '| blend | NONE (consensus) | 0 | 96.00 | 99.72 | **90.00** | **50.00** | 99.58 / 0.06 | 10 | 50.00 | 25.00 |',
-      );
+      // A cell with one seed is in the results table only.
+      expect(table).toHaveLength(3);
     });
 
     it('is left out when no cell has two seeds, and added to the report when one has', () => {
@@ -138,8 +137,10 @@ describe('report', () => {
       expect(formatSuiteReport(tinySuite(), [three[0]!], { scale: 'smoke' })).not.toContain(
         'Over seeds',
       );
-      expect(formatSuiteReport(tinySuite(), three, { scale: 'smoke' })).toContain(
-        '**Over seeds.**',
+      const md = formatSuiteReport(tinySuite(), three, { scale: 'smoke' });
+      expect(md).toContain('**Over seeds.**');
+      expect(md).toContain(
+        "1 of 2 runs finished on the scale's seed(s) 0, and 2 on further seeds (1, 2).",
       );
     });
   });

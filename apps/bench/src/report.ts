@@ -135,7 +135,8 @@ function pctSpread(values: readonly (number | null | undefined)[]): string {
 }
 
 /**
- * Mean ± sample sd over the seeds of each cell, or '' when no cell has two seeds.
+ * Mean ± sample sd over the seeds of each cell that has two or more (the others are in the
+ * results table), or '' when none has.
  * Precision is averaged over the seeds that removed something.
  */
 export function seedSummaryTable(results: RunResult[]): string {
@@ -144,7 +145,8 @@ export function seedSummaryTable(results: RunResult[]): string {
     const key = cellId(r.id);
     cells.set(key, [...(cells.get(key) ?? []), r]);
   }
-  if (![...cells.values()].some((rs) => rs.length > 1)) return '';
+  const multi = [...cells.values()].filter((rs) => rs.length > 1);
+  if (multi.length === 0) return '';
   const labelKeys = varyingLabels(results).filter((k) => k !== 'defense' && k !== 'seed');
   const detection = results.some((r) => r.defended && r.defended.precision !== null);
   const columns = [
@@ -159,7 +161,7 @@ export function seedSummaryTable(results: RunResult[]): string {
     ...(detection ? ['removed', 'precision', 'recall'] : []),
   ];
   const lines = [`| ${columns.join(' | ')} |`, `|${columns.map(() => '---').join('|')}|`];
-  for (const rs of cells.values()) {
+  for (const rs of multi) {
     const first = rs[0]!;
     const d = first.defended;
     const p = first.paper;
@@ -205,7 +207,14 @@ export function formatSuiteReport(
   results: RunResult[],
   context: ReportContext,
 ): string {
-  const planned = suite.runs(context.scale, reportSeeds(context.scale, results)).length;
+  const presetSeeds = new Set(PRESETS[context.scale].seeds);
+  const planned = suite.runs(context.scale).length;
+  const onPreset = results.filter((r) => presetSeeds.has(r.seed)).length;
+  const extraSeeds = reportSeeds(context.scale, results).filter((s) => !presetSeeds.has(s));
+  const finished =
+    extraSeeds.length === 0
+      ? `${onPreset} of ${planned} runs finished.`
+      : `${onPreset} of ${planned} runs finished on the scale's seed(s) ${[...presetSeeds].join(', ')}, and ${results.length - onPreset} on further seeds (${extraSeeds.join(', ')}).`;
   const summary = seedSummaryTable(results);
   const sources = [...new Set(results.flatMap((r) => (r.paper ? [r.paper.source] : [])))];
   return [
@@ -215,7 +224,7 @@ export function formatSuiteReport(
     '',
     `**Scale.** ${suite.scaleNote(context.scale)}`,
     '',
-    `${results.length} of ${planned} runs finished.`,
+    finished,
     ...header(results),
     '',
     "BA and ASR in percent (ours in bold; the paper's beside them). Times are wall-clock training times on this machine, including, for a defense, everything it adds (probing, detection, retraining).",

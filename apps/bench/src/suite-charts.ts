@@ -2,46 +2,83 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BarRow, groupedBarChart, type LinePoint, lineChart } from './plot/charts';
 import { renderChart } from './plot/render';
-import { varyingLabels } from './report';
+import { cellId, meanSd, varyingLabels } from './report';
 import type { RunResult, SuiteDefinition } from './types';
 
-/** A row's name in a chart: the labels that vary between the rows. */
+/** A cell's name in a chart: the labels other than the seed that vary between the rows. */
 function cellNamer(results: readonly RunResult[]) {
-  const keys = varyingLabels(results);
+  const keys = varyingLabels(results).filter((k) => k !== 'seed');
   return (r: RunResult) => keys.map((k) => String(r.labels[k])).join(' / ');
 }
 
-const percent = (v: number | null | undefined) => (v === null || v === undefined ? null : v * 100);
+/** The runs of each cell (its seeds), in first-seen order. */
+function byCell(results: readonly RunResult[]): RunResult[][] {
+  const cells = new Map<string, RunResult[]>();
+  for (const r of results) {
+    const key = cellId(r.id);
+    cells.set(key, [...(cells.get(key) ?? []), r]);
+  }
+  return [...cells.values()];
+}
 
-/** BA and ASR of every cell, ours beside the paper's, one panel per metric. */
+/** The mean of the fractions, in percent, or null when none is a number. */
+const meanPercent = (values: readonly (number | null | undefined)[]) => {
+  const s = meanSd(values);
+  return s ? s.mean * 100 : null;
+};
+
+/** BA and ASR of every cell (the mean over its seeds), ours beside the paper's, one panel per metric. */
 export function oursVersusPaperRows(results: readonly RunResult[]): BarRow[] {
   const rows: BarRow[] = [];
   const cellName = cellNamer(results);
-  for (const r of results) {
-    const cell = cellName(r);
-    const d = r.defended;
+  for (const runs of byCell(results)) {
+    const first = runs[0]!;
+    const cell = cellName(first);
+    const defended = runs.map((r) => r.defended);
     rows.push(
-      { cell, facet: 'BA (%)', series: 'ours, undefended', value: percent(r.undefended.ba) },
-      { cell, facet: 'ASR (%)', series: 'ours, undefended', value: percent(r.undefended.asr) },
-      { cell, facet: 'BA (%)', series: 'ours, defended', value: percent(d?.ba) },
-      { cell, facet: 'ASR (%)', series: 'ours, defended', value: percent(d?.asr) },
-      { cell, facet: 'BA (%)', series: 'paper, defended', value: r.paper?.ba ?? null },
-      { cell, facet: 'ASR (%)', series: 'paper, defended', value: r.paper?.asr ?? null },
+      {
+        cell,
+        facet: 'BA (%)',
+        series: 'ours, undefended',
+        value: meanPercent(runs.map((r) => r.undefended.ba)),
+      },
+      {
+        cell,
+        facet: 'ASR (%)',
+        series: 'ours, undefended',
+        value: meanPercent(runs.map((r) => r.undefended.asr)),
+      },
+      {
+        cell,
+        facet: 'BA (%)',
+        series: 'ours, defended',
+        value: meanPercent(defended.map((d) => d?.ba)),
+      },
+      {
+        cell,
+        facet: 'ASR (%)',
+        series: 'ours, defended',
+        value: meanPercent(defended.map((d) => d?.asr)),
+      },
+      { cell, facet: 'BA (%)', series: 'paper, defended', value: first.paper?.ba ?? null },
+      { cell, facet: 'ASR (%)', series: 'paper, defended', value: first.paper?.asr ?? null },
     );
   }
   return rows;
 }
 
-/** Sensitivity curves: one panel per parameter, BA and ASR against its value. */
+/** Sensitivity curves: one panel per parameter, BA and ASR (means over seeds) against its value. */
 export function sensitivityPoints(results: readonly RunResult[]): LinePoint[] {
   const points: LinePoint[] = [];
-  for (const r of results) {
-    const value = Number(r.labels.value);
-    if (!Number.isFinite(value) || !r.defended) continue;
-    const facet = String(r.labels.parameter);
-    points.push({ x: value, y: r.defended.ba * 100, series: 'BA', facet });
-    if (r.defended.asr !== null)
-      points.push({ x: value, y: r.defended.asr * 100, series: 'ASR', facet });
+  for (const runs of byCell(results)) {
+    const first = runs[0]!;
+    const value = Number(first.labels.value);
+    const defended = runs.flatMap((r) => (r.defended ? [r.defended] : []));
+    if (!Number.isFinite(value) || defended.length === 0) continue;
+    const facet = String(first.labels.parameter);
+    points.push({ x: value, y: meanPercent(defended.map((d) => d.ba))!, series: 'BA', facet });
+    const asr = meanPercent(defended.map((d) => d.asr));
+    if (asr !== null) points.push({ x: value, y: asr, series: 'ASR', facet });
   }
   return points;
 }
