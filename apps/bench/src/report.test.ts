@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tinySuite } from './_test-suite';
 import {
   cellId,
+  defenseName,
   formatSuiteReport,
   meanSd,
   resultsTable,
@@ -80,6 +81,18 @@ describe('report', () => {
     expect(md).toContain('Paper cells: Table 1.');
     expect(md).toContain('backend: wasm; tfjs 4.22.0');
   });
+  it('names a baseline by its defense label, NONE by its variant', () => {
+    const dp = {
+      ...base,
+      labels: { defense: 'dp-sgd-strong' },
+      defended: { ...base.defended!, defense: 'dp-sgd', variant: 'strong' },
+    };
+    expect(defenseName(dp)).toBe('dp-sgd-strong');
+    expect(defenseName({ ...dp, labels: {} })).toBe('dp-sgd');
+    expect(defenseName({ ...base, labels: { defense: 'NONE' } })).toBe('NONE (consensus)');
+    expect(defenseName({ ...base, defended: null })).toBe('none');
+  });
+
   describe('over seeds', () => {
     const seeded = (
       seed: number,

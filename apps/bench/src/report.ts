@@ -47,6 +47,19 @@ export function sharedLabels(results: readonly RunResult[]): string {
     .join('; ');
 }
 
+/**
+ * The defense column: NONE with its variant; another defense by the run's `defense` label when
+ * it has one (it tells two settings of a baseline apart, e.g. `dp-sgd-strong`); `none` when
+ * the run trains no defended model.
+ */
+export function defenseName(r: RunResult): string {
+  const d = r.defended;
+  if (!d) return 'none';
+  if (d.defense === 'NONE') return `NONE (${d.variant})`;
+  const label = r.labels.defense;
+  return label === undefined ? d.defense : String(label);
+}
+
 /** The results table of a suite: our numbers beside the paper's for every cell. */
 export function resultsTable(results: RunResult[]): string {
   if (results.length === 0) return '_No results yet._';
@@ -77,7 +90,7 @@ export function resultsTable(results: RunResult[]): string {
       p && (p.undefendedBa !== undefined || p.undefendedAsr !== undefined)
         ? `${ppct(p.undefendedBa)} / ${ppct(p.undefendedAsr)}`
         : '–',
-      d ? `${d.defense}${d.defense === 'NONE' ? ` (${d.variant})` : ''}` : 'none',
+      defenseName(r),
       d ? `**${pct(d.ba)} / ${pct(d.asr)}**` : '–',
       p && (p.ba !== undefined || p.asr !== undefined) ? `${ppct(p.ba)} / ${ppct(p.asr)}` : '–',
       ...(detection
@@ -170,7 +183,7 @@ export function seedSummaryTable(results: RunResult[]): string {
     lines.push(
       `| ${[
         ...labelKeys.map((k) => String(first.labels[k] ?? '')),
-        d ? `${d.defense}${d.defense === 'NONE' ? ` (${d.variant})` : ''}` : 'none',
+        defenseName(first),
         rs.map((r) => r.seed).join(', '),
         pctSpread(rs.map((r) => r.undefended.ba)),
         pctSpread(rs.map((r) => r.undefended.asr)),

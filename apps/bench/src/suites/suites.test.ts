@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TABLE_1 } from '../paper';
 import { planSuite } from '../runner';
 import { SCALES } from '../types';
 import { checkSeeds, overSeeds } from './_presets';
@@ -56,7 +57,7 @@ describe('suites', () => {
       for (const run of planSuite(SUITES[n]!, 'smoke')) expect(run.subset).toBeDefined();
   });
 
-  it("injected at cpu scale: the small CNN against every defense, then the paper's networks against NONE and three baselines", () => {
+  it("injected at cpu scale: the small CNN against every defense, then the paper's networks against NONE and three baselines, ResNet18 also DP-SGD", () => {
     const plan = planSuite(SUITES.injected!, 'cpu');
     const smallCnn = [
       'NONE',
@@ -72,6 +73,7 @@ describe('suites', () => {
     const perMode = [
       ...smallCnn.map((d) => `small CNN/${d}`),
       ...networks.flatMap((n) => paper.map((d) => `${n}/${d}`)),
+      'ResNet18 1/8/dp-sgd (micro-batch 16)',
     ];
     expect(plan.map((p) => `${p.labels.network}/${p.labels.defense}`)).toEqual([
       ...perMode,
@@ -84,6 +86,10 @@ describe('suites', () => {
     expect(resnet?.config.model).toEqual({ architecture: 'resnet18', width: 0.125 });
     expect(resnet?.subset).toEqual({ train: 4000, test: 1000 });
     expect(resnet?.paper?.source).toBe('Table 1, MNIST / ResNet18');
+    const dp = plan.find((p) => p.id === 'badnets-single/resnet18-w0.125/dp-sgd-mb16/seed0')!;
+    expect(dp.config.defense).toBe('dp-sgd');
+    expect(dp.config.baselines?.dpSgd).toEqual({ setting: 'light', microBatchSize: 16 });
+    expect(dp.paper?.ba).toBe(TABLE_1['badnets-single|MNIST|ResNet18']!['dp-sgd']![0]);
   });
 
   it('a run hash changes with the config and not with the labels', () => {
