@@ -75,7 +75,7 @@ describe('report', () => {
   });
 
   it('says how many runs finished, the scale and where the paper cells come from', () => {
-    const md = formatSuiteReport(tinySuite(), [base], { scale: 'smoke' });
+    const md = formatSuiteReport(tinySuite(), [{ ...base, id: 'plain' }], { scale: 'smoke' });
     expect(md).toContain('1 of 2 runs finished');
     expect(md).toContain('**Scale.** tiny');
     expect(md).toContain('Paper cells: Table 1.');
@@ -150,10 +150,15 @@ describe('report', () => {
       expect(formatSuiteReport(tinySuite(), [three[0]!], { scale: 'smoke' })).not.toContain(
         'Over seeds',
       );
-      const md = formatSuiteReport(tinySuite(), three, { scale: 'smoke' });
+      // A suite whose plan at the scale's seed holds seed 0 of the cell.
+      const suite = {
+        ...tinySuite(),
+        runs: () => [{ ...tinySuite().runs('smoke')[0]!, id: 'cell/seed0' }],
+      };
+      const md = formatSuiteReport(suite, three, { scale: 'smoke' });
       expect(md).toContain('**Over seeds.**');
       expect(md).toContain(
-        "1 of 2 runs finished on the scale's seed(s) 0, and 2 on further seeds (1, 2).",
+        "1 of 1 runs finished on the scale's seed(s) 0, and 2 on further seeds (1, 2).",
       );
     });
   });

@@ -220,14 +220,16 @@ export function formatSuiteReport(
   results: RunResult[],
   context: ReportContext,
 ): string {
-  const presetSeeds = new Set(PRESETS[context.scale].seeds);
-  const planned = suite.runs(context.scale).length;
-  const onPreset = results.filter((r) => presetSeeds.has(r.seed)).length;
-  const extraSeeds = reportSeeds(context.scale, results).filter((s) => !presetSeeds.has(s));
+  // The plan at the scale's own seeds; results beyond it came from `--seeds`.
+  const plan = new Set(suite.runs(context.scale).map((r) => r.id));
+  const onPlan = results.filter((r) => plan.has(r.id)).length;
+  const extraSeeds = [...new Set(results.filter((r) => !plan.has(r.id)).map((r) => r.seed))].sort(
+    (a, b) => a - b,
+  );
   const finished =
-    extraSeeds.length === 0
-      ? `${onPreset} of ${planned} runs finished.`
-      : `${onPreset} of ${planned} runs finished on the scale's seed(s) ${[...presetSeeds].join(', ')}, and ${results.length - onPreset} on further seeds (${extraSeeds.join(', ')}).`;
+    onPlan === results.length
+      ? `${onPlan} of ${plan.size} runs finished.`
+      : `${onPlan} of ${plan.size} runs finished on the scale's seed(s) ${PRESETS[context.scale].seeds.join(', ')}, and ${results.length - onPlan} on further seeds (${extraSeeds.join(', ')}).`;
   const summary = seedSummaryTable(results);
   const sources = [...new Set(results.flatMap((r) => (r.paper ? [r.paper.source] : [])))];
   return [
