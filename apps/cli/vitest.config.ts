@@ -5,5 +5,6 @@ export default defineProject({
     name: '@none/cli',
     include: ['src/**/*.test.ts'],
     testTimeout: 300_000,
+    hookTimeout: 60_000,
   },
 });

@@ -6,5 +6,6 @@ export default defineProject({
     include: ['src/**/*.test.ts'],
     setupFiles: ['src/test-setup.ts'],
     testTimeout: 120_000,
+    hookTimeout: 60_000,
   },
 });
