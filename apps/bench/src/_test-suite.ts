@@ -1,4 +1,4 @@
-import type { RunSpec, SuiteDefinition } from './types';
+import type { RunResult, RunSpec, SuiteDefinition } from './types';
 
 /** A two-run suite small enough for unit tests (600 digits, 2 epochs of batch 16). */
 export function tinySuite(name = 'tiny', epochs = 2): SuiteDefinition {
@@ -23,5 +23,26 @@ export function tinySuite(name = 'tiny', epochs = 2): SuiteDefinition {
     description: 'test suite',
     scaleNote: () => 'tiny',
     runs: () => [run('plain', 'none'), run('none-defended', 'NONE')],
+  };
+}
+
+/** A finished run's result for report and chart tests: undefended only unless `fields` adds more. */
+export function testResult(fields: Partial<RunResult> & Pick<RunResult, 'id'>): RunResult {
+  return {
+    format: 1,
+    suite: 's',
+    scale: 'cpu',
+    labels: {},
+    configHash: fields.id,
+    seed: 0,
+    gitRevision: null,
+    backend: 'cpu',
+    versions: {},
+    host: { cpus: 1, platform: 'linux' },
+    startedAt: '',
+    wallMs: 1,
+    undefended: { ba: 0.5, asr: 0.5, trainMs: 1 },
+    defended: null,
+    ...fields,
   };
 }

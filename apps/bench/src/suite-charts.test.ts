@@ -1,40 +1,27 @@
 import { describe, expect, it } from 'vitest';
+import { testResult } from './_test-suite';
 import { oursVersusPaperRows, sensitivityPoints } from './suite-charts';
 import type { RunResult } from './types';
 
-const run = (
-  id: string,
-  labels: RunResult['labels'],
-  ba: number,
-  asr: number | null,
-): RunResult => ({
-  format: 1,
-  suite: 's',
-  scale: 'cpu',
-  id,
-  labels,
-  configHash: id,
-  seed: Number(labels.seed ?? 0),
-  gitRevision: null,
-  backend: 'cpu',
-  versions: {},
-  host: { cpus: 1, platform: 'linux' },
-  startedAt: '',
-  wallMs: 1,
-  undefended: { ba: 0.9, asr: 1, trainMs: 1 },
-  defended: {
-    defense: 'NONE',
-    variant: 'consensus',
-    ba,
-    asr,
-    trainMs: 1,
-    removed: 0,
-    precision: null,
-    recall: 0,
-    overhead: 1,
-  },
-  paper: { source: 'p', ba: 99, asr: 1 },
-});
+const run = (id: string, labels: RunResult['labels'], ba: number, asr: number | null): RunResult =>
+  testResult({
+    id,
+    labels,
+    seed: Number(labels.seed ?? 0),
+    undefended: { ba: 0.9, asr: 1, trainMs: 1 },
+    defended: {
+      defense: 'NONE',
+      variant: 'consensus',
+      ba,
+      asr,
+      trainMs: 1,
+      removed: 0,
+      precision: null,
+      recall: 0,
+      overhead: 1,
+    },
+    paper: { source: 'p', ba: 99, asr: 1 },
+  });
 
 describe('suite charts', () => {
   it('plots one bar per cell, the mean over its seeds, named without the seed', () => {

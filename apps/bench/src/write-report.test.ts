@@ -2,6 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testResult } from './_test-suite';
 import { appendResult } from './results';
 import { planSuite, resultsPath } from './runner';
 import { SUITES } from './suites';
@@ -14,23 +15,14 @@ describe('suiteResults', () => {
     const suite = SUITES['poison-rate']!;
     const plan = planSuite(suite, 'cpu', [0, 3]);
     const stale = planSuite(suite, 'cpu', [5])[0]!;
-    const result = (spec: (typeof plan)[number], seed: number): RunResult => ({
-      format: 1,
-      suite: suite.name,
-      scale: 'cpu',
-      id: spec.id,
-      labels: { stale: 'label' },
-      configHash: spec.hash,
-      seed,
-      gitRevision: null,
-      backend: 'cpu',
-      versions: {},
-      host: { cpus: 1, platform: 'linux' },
-      startedAt: '',
-      wallMs: 1,
-      undefended: { ba: 0.5, asr: 0.5, trainMs: 1 },
-      defended: null,
-    });
+    const result = (spec: (typeof plan)[number], seed: number): RunResult =>
+      testResult({
+        suite: suite.name,
+        id: spec.id,
+        labels: { stale: 'label' },
+        configHash: spec.hash,
+        seed,
+      });
     // Written out of order, plus a seed-5 line whose hash no longer matches its config.
     const [a, b] = [plan[1]!, plan[0]!];
     await appendResult(resultsPath(dir), result(a, 3));
