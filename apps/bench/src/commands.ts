@@ -104,7 +104,7 @@ export const benchCommand = defineCommand({
     seeds: {
       type: 'string',
       description:
-        "Seeds of every cell, e.g. 0,1,2 or 0-4 (default: the scale's); the report adds mean ± sd over them",
+        "Seeds of every cell, e.g. 0,1,2 or 0-4 (default: the suite's at the scale); the report adds mean ± sd over them",
     },
     list: {
       type: 'boolean',

@@ -1,4 +1,5 @@
 import type { SuiteDefinition } from '../types';
+import { consensusCandidatesSuite } from './ablation';
 import { adaptiveSuite } from './adaptive';
 import { federatedSuite } from './federated';
 import { injectedSuite } from './injected';
@@ -33,6 +34,7 @@ export const SUITES: Record<string, SuiteDefinition> = Object.fromEntries(
     precisionRecallSuite,
     adaptiveSuite,
     federatedSuite,
+    consensusCandidatesSuite,
   ].map((s) => [s.name, s]),
 );
 

@@ -115,7 +115,8 @@ describe('suites', () => {
   it('--seeds expands every cell over the seeds and leaves the default seed runs as they were', () => {
     for (const name of names) {
       const suite = SUITES[name]!;
-      const plain = planSuite(suite, 'cpu');
+      // A suite's plan without --seeds: the preset's seed 0, or seeds the suite sets itself.
+      const plain = planSuite(suite, 'cpu').filter((r) => r.id.endsWith('/seed0'));
       const three = planSuite(suite, 'cpu', [0, 1, 2]);
       expect(three, name).toHaveLength(plain.length * 3);
       // Seed 0 (the preset's) keeps its ids and hashes: finished results stay valid.
@@ -148,5 +149,43 @@ describe('suites', () => {
     expect(() => checkSeeds([1, 1])).toThrow(/1 is given twice/);
     expect(() => checkSeeds([0.5])).toThrow(/got 0.5/);
     expect(() => checkSeeds([-1])).toThrow(/got -1/);
+  });
+
+  it('consensus-candidates: every setting with candidatesPerLayer 1 and 3 over its own three seeds', () => {
+    const suite = SUITES['consensus-candidates']!;
+    const plan = planSuite(suite, 'cpu');
+    expect(plan).toHaveLength(8 * 2 * 3);
+    const cells = new Map<string, typeof plan>();
+    for (const run of plan) {
+      const cell = run.id.replace(/\/candidates\d\/seed\d+$/, '');
+      cells.set(cell, [...(cells.get(cell) ?? []), run]);
+    }
+    for (const [cell, runs] of cells) {
+      // Within a setting the two arms differ in candidatesPerLayer alone.
+      const strip = (r: (typeof runs)[number]) => {
+        const { none, ...rest } = r.config;
+        return { ...rest, none: { ...none, candidatesPerLayer: 0 } };
+      };
+      expect(
+        runs.map((r) => [r.config.none?.candidatesPerLayer, r.config.seed]),
+        cell,
+      ).toEqual([
+        [1, 0],
+        [1, 1],
+        [1, 2],
+        [3, 0],
+        [3, 1],
+        [3, 2],
+      ]);
+      expect(strip(runs[0]!), cell).toEqual(strip(runs[3]!));
+      expect(new Set(runs.map((r) => r.hash)).size, cell).toBe(6);
+    }
+    expect(plan.find((r) => r.id.startsWith('clean-mlp/'))!.config.attack).toBeNull();
+    expect(plan.find((r) => r.id.startsWith('clean-mlp/'))!.config.model?.architecture).toBe('mlp');
+    expect(planSuite(suite, 'smoke').map((r) => r.id)).toEqual([
+      'badnets/candidates1/seed0',
+      'badnets/candidates3/seed0',
+    ]);
+    expect(planSuite(suite, 'cpu', [4]).map((r) => r.config.seed)).toEqual(new Array(16).fill(4));
   });
 });
