@@ -150,7 +150,7 @@ export const benchCommand = defineCommand({
         for (const suite of suites) {
           const runs = suite.runs(scale, seeds).filter((r) => filter?.(r) ?? true);
           process.stdout.write(
-            `${suite.name} (${suite.reproduces}): ${runs.length} runs at ${scale}\n`,
+            `${suite.name}${suite.reproduces ? ` (${suite.reproduces})` : ' (ablation)'}: ${runs.length} runs at ${scale}\n`,
           );
           for (const r of runs) process.stdout.write(`  ${r.id}\n`);
         }

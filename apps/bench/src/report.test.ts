@@ -59,6 +59,25 @@ describe('report', () => {
     expect(row).toContain('| 60.00 → 30.00 | – |');
   });
 
+  it('counts the removed samples on clean data, where there is no precision or recall', () => {
+    const clean = (id: string, removed: number): RunResult => ({
+      ...base,
+      id,
+      labels: { network: id },
+      undefended: { ...base.undefended, asr: null },
+      defended: { ...base.defended!, asr: null, removed, precision: null, recall: null },
+      paper: undefined,
+    });
+    const table = resultsTable([clean('mlp', 536), clean('cnn', 0)]).split('\n');
+    expect(table[0]).toBe(
+      '| network | undefended BA / ASR | paper | defense | defended BA / ASR | paper | removed | time undef. / def. (s) | overhead |',
+    );
+    expect(table[2]).toContain('| 536 |');
+    expect(table[3]).toContain('| 0 |');
+    // Nothing removed anywhere: no column.
+    expect(resultsTable([clean('cnn', 0)]).split('\n')[0]).not.toContain('removed');
+  });
+
   it('names rows by the labels that vary and states the shared ones once', () => {
     const a = { ...base, labels: { attack: 'badnets', network: 'small CNN', defense: 'NONE' } };
     const b = {

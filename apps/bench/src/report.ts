@@ -67,6 +67,8 @@ export function resultsTable(results: RunResult[]): string {
   const labelKeys = varyingLabels(results).filter((k) => k !== 'defense');
   const natural = results.some((r) => r.natural);
   const detection = results.some((r) => r.defended && r.defended.precision !== null);
+  // On clean data there is nothing to score a removal against, but its size is the cost.
+  const removal = detection || results.some((r) => (r.defended?.removed ?? 0) > 0);
   const columns = [
     ...labelKeys,
     'undefended BA / ASR',
@@ -74,7 +76,7 @@ export function resultsTable(results: RunResult[]): string {
     'defense',
     'defended BA / ASR',
     'paper',
-    ...(detection ? ['removed', 'precision / recall', 'paper P / R'] : []),
+    ...(detection ? ['removed', 'precision / recall', 'paper P / R'] : removal ? ['removed'] : []),
     ...(natural ? ['REASR undef. → def.', 'paper'] : []),
     'time undef. / def. (s)',
     'overhead',
@@ -101,7 +103,9 @@ export function resultsTable(results: RunResult[]): string {
               : '–',
             p?.precision !== undefined ? `${ppct(p.precision)} / ${ppct(p.recall)}` : '–',
           ]
-        : []),
+        : removal
+          ? [d ? String(d.removed) : '–']
+          : []),
       ...(natural
         ? [
             r.natural
@@ -162,6 +166,7 @@ export function seedSummaryTable(results: RunResult[]): string {
   if (multi.length === 0) return '';
   const labelKeys = varyingLabels(results).filter((k) => k !== 'defense' && k !== 'seed');
   const detection = results.some((r) => r.defended && r.defended.precision !== null);
+  const removal = detection || results.some((r) => (r.defended?.removed ?? 0) > 0);
   const columns = [
     ...labelKeys,
     'defense',
@@ -171,7 +176,7 @@ export function seedSummaryTable(results: RunResult[]): string {
     'defended BA',
     'defended ASR',
     'paper',
-    ...(detection ? ['removed', 'precision', 'recall'] : []),
+    ...(detection ? ['removed', 'precision', 'recall'] : removal ? ['removed'] : []),
   ];
   const lines = [`| ${columns.join(' | ')} |`, `|${columns.map(() => '---').join('|')}|`];
   for (const rs of multi) {
@@ -180,6 +185,11 @@ export function seedSummaryTable(results: RunResult[]): string {
     const p = first.paper;
     const defended = rs.flatMap((r) => (r.defended ? [r.defended] : []));
     const removed = meanSd(defended.map((x) => x.removed));
+    const removedCell = removed
+      ? removed.n < 2
+        ? removed.mean.toFixed(0)
+        : `${removed.mean.toFixed(0)} ± ${removed.sd.toFixed(0)}`
+      : '–';
     lines.push(
       `| ${[
         ...labelKeys.map((k) => String(first.labels[k] ?? '')),
@@ -192,15 +202,13 @@ export function seedSummaryTable(results: RunResult[]): string {
         p && (p.ba !== undefined || p.asr !== undefined) ? `${ppct(p.ba)} / ${ppct(p.asr)}` : '–',
         ...(detection
           ? [
-              removed
-                ? removed.n < 2
-                  ? removed.mean.toFixed(0)
-                  : `${removed.mean.toFixed(0)} ± ${removed.sd.toFixed(0)}`
-                : '–',
+              removedCell,
               pctSpread(defended.map((x) => (x.removed > 0 ? x.precision : null))),
               pctSpread(defended.map((x) => x.recall)),
             ]
-          : []),
+          : removal
+            ? [removedCell]
+            : []),
       ].join(' | ')} |`,
     );
   }
@@ -235,7 +243,9 @@ export function formatSuiteReport(
   return [
     `# ${suite.title} (\`${suite.name}\`, scale \`${context.scale}\`)`,
     '',
-    `Reproduces the paper's ${suite.reproduces}. ${suite.description}`,
+    suite.reproduces
+      ? `Reproduces the paper's ${suite.reproduces}. ${suite.description}`
+      : `An ablation of this project's, not in the paper. ${suite.description}`,
     '',
     `**Scale.** ${suite.scaleNote(context.scale)}`,
     '',

@@ -55,8 +55,8 @@ export interface RunSpec {
 export interface SuiteDefinition {
   name: string;
   title: string;
-  /** The paper's table(s)/figure(s) this suite regenerates. */
-  reproduces: string;
+  /** The paper's table(s)/figure(s) this suite regenerates; absent for this project's own ablations. */
+  reproduces?: string;
   description: string;
   /** The grid at a scale, over `seeds` when given (else the scale's preset seeds). */
   runs(scale: Scale, seeds?: readonly number[]): RunSpec[];

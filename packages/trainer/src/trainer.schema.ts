@@ -77,7 +77,11 @@ export const noneSchema = z.strictObject({
     .union([z.literal('top-1'), z.number().gt(0).max(1)])
     .default(NONE_DEFAULTS.selection),
   agreement: z.number().min(0).max(1).default(NONE_DEFAULTS.agreement),
-  /** `consensus`: clusters per layer searched for the most agreeing combination. */
+  /**
+   * `consensus`: clusters per layer searched for the most agreeing combination (default 1).
+   * 3 finds more triggers on some seeds but removes clean clusters on others; see the
+   * `consensus-candidates` ablation report in apps/bench/reports/cpu.
+   */
   candidatesPerLayer: z.number().int().positive().max(10).optional(),
   /** `consensus`: largest share of a class's confident samples a backdoor cluster may hold. */
   maxClusterFraction: z.number().gt(0).lt(1).optional(),

@@ -54,7 +54,6 @@ const ABLATION_SEEDS = { smoke: [0], cpu: [0, 1, 2], full: [0, 1, 2] } as const;
 export const consensusCandidatesSuite: SuiteDefinition = {
   name: 'consensus-candidates',
   title: 'Ablation: clusters searched per layer by the consensus detection',
-  reproduces: 'no table (an ablation of this project’s consensus variant)',
   description:
     "`consensus` calls a class backdoored when the high clusters its layers single out agree (mean Jaccard ≥ 0.5). With `candidatesPerLayer` 1 each layer offers only its best-separating cluster; with 3 the detection takes the one-per-layer combination of each layer's three best that agrees most. Each setting runs with both, over three seeds; the removed count on clean data is the cost of searching more.",
   scaleNote: (scale) =>
