@@ -60,15 +60,22 @@ export function defenseName(r: RunResult): string {
   return label === undefined ? d.defense : String(label);
 }
 
+/**
+ * Which removal columns a table needs: precision / recall where poisoned samples were scored
+ * (`detection`), else the removed count alone where a defense removed clean samples (its cost).
+ */
+function removalColumns(results: readonly RunResult[]): { detection: boolean; removal: boolean } {
+  const detection = results.some((r) => r.defended && r.defended.precision !== null);
+  return { detection, removal: detection || results.some((r) => (r.defended?.removed ?? 0) > 0) };
+}
+
 /** The results table of a suite: our numbers beside the paper's for every cell. */
 export function resultsTable(results: RunResult[]): string {
   if (results.length === 0) return '_No results yet._';
   // Labels that vary make the row names; the defense has its own column.
   const labelKeys = varyingLabels(results).filter((k) => k !== 'defense');
   const natural = results.some((r) => r.natural);
-  const detection = results.some((r) => r.defended && r.defended.precision !== null);
-  // On clean data there is nothing to score a removal against, but its size is the cost.
-  const removal = detection || results.some((r) => (r.defended?.removed ?? 0) > 0);
+  const { detection, removal } = removalColumns(results);
   const columns = [
     ...labelKeys,
     'undefended BA / ASR',
@@ -165,8 +172,7 @@ export function seedSummaryTable(results: RunResult[]): string {
   const multi = [...cells.values()].filter((rs) => rs.length > 1);
   if (multi.length === 0) return '';
   const labelKeys = varyingLabels(results).filter((k) => k !== 'defense' && k !== 'seed');
-  const detection = results.some((r) => r.defended && r.defended.precision !== null);
-  const removal = detection || results.some((r) => (r.defended?.removed ?? 0) > 0);
+  const { detection, removal } = removalColumns(results);
   const columns = [
     ...labelKeys,
     'defense',
