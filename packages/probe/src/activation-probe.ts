@@ -1,13 +1,10 @@
-import { describeNeurons, type NeuronLayer } from '@none/models';
+import type { NeuronLayer } from '@none/models';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { buildProbeGraph, checkProbeInput, type ProbeInput, probeBatch } from './_probe-graph';
 import { ProbeError } from './errors';
 
-/** Images the probe reads: NHWC, float32 in [0, 1] or uint8 in [0, 255] (`ImageDataset`). */
-export interface ProbeInput {
-  images: Float32Array | Uint8Array;
-  shape: readonly number[];
-}
+export type { ProbeInput } from './_probe-graph';
 
 export interface ActivationProbeOptions {
   /**
@@ -79,28 +76,8 @@ export function createActivationProbe(
   options: ActivationProbeOptions = {},
 ): ActivationProbe {
   const { layers = 'auto', point = 'pre', reduce = 'max' } = options;
-  const neurons = options.neurons ?? describeNeurons(model);
-  const byLayer = new Map(neurons.map((n) => [n.layer, n]));
-  const names = layers === 'auto' ? neurons.map((n) => n.layer) : [...layers];
-  if (names.length === 0) {
-    throw new ProbeError('E_INVALID_ARGUMENT', 'createActivationProbe: no layers to probe');
-  }
-  const outputs = names.map((name) => {
-    const neuron = byLayer.get(name);
-    const source =
-      neuron === undefined ? name : point === 'pre' ? neuron.preActivation : neuron.postActivation;
-    try {
-      return model.getLayer(source).output as tfl.SymbolicTensor;
-    } catch (cause) {
-      throw new ProbeError(
-        'E_NOT_FOUND',
-        `createActivationProbe: the model has no layer ${source}`,
-        { cause },
-      );
-    }
-  });
-  const logits = model.outputs[0]!;
-  const probeModel = tfl.model({ inputs: model.inputs, outputs: [...outputs, logits] });
+  const graph = buildProbeGraph(model, 'createActivationProbe', layers, point, options.neurons);
+  const { names, outputs, model: probeModel, numClasses } = graph;
   const widths = outputs.map((o) => Number(o.shape[o.shape.length - 1]));
   let disposed = false;
 
@@ -110,39 +87,14 @@ export function createActivationProbe(
   ): Promise<ActivationProbeResult> {
     if (disposed) throw new ProbeError('E_DISPOSED', 'collect: the probe was disposed');
     const { batchSize = 256, onProgress } = collectOptions;
-    const expected = model.inputs[0]!.shape.slice(1);
-    const sampleShape = input.shape.slice(1);
-    if (
-      sampleShape.length !== expected.length ||
-      sampleShape.some((d, i) => expected[i] !== null && expected[i] !== d)
-    ) {
-      throw new ProbeError(
-        'E_SHAPE_MISMATCH',
-        `collect: input shape [${input.shape.join(', ')}] does not match the model input [n, ${expected.join(', ')}]`,
-      );
-    }
-    if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new ProbeError(
-        'E_INVALID_ARGUMENT',
-        `collect: batchSize must be a positive integer, got ${batchSize}`,
-      );
-    }
+    const sampleShape = checkProbeInput(model, input, batchSize);
     const n = input.shape[0]!;
-    const sampleSize = sampleShape.reduce((a, b) => a * b, 1);
-    const numClasses = Number(logits.shape[logits.shape.length - 1]);
     const values = widths.map((w) => new Float32Array(n * w));
     const probabilities = new Float32Array(n * numClasses);
-    const scale = input.images instanceof Uint8Array ? 1 / 255 : 1;
     for (let start = 0; start < n; start += batchSize) {
       const size = Math.min(batchSize, n - start);
       const reduced = tf.tidy(() => {
-        const raw = input.images.subarray(start * sampleSize, (start + size) * sampleSize);
-        let x = tf.tensor(
-          raw instanceof Uint8Array ? Float32Array.from(raw) : raw,
-          [size, ...sampleShape],
-          'float32',
-        );
-        if (scale !== 1) x = tf.mul(x, scale);
+        const x = probeBatch(input, sampleShape, start, size);
         const results = probeModel.predict(x) as tf.Tensor[];
         const perLayer = results.slice(0, -1).map((t) => {
           if (t.rank === 2) return t;

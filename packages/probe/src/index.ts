@@ -9,3 +9,9 @@ export {
 } from './activation-probe';
 export { ProbeError, type ProbeErrorCode } from './errors';
 export { fractionNonNegative } from './linearity';
+export {
+  collectPatterns,
+  type LayerPattern,
+  type PatternProbeOptions,
+  type PatternProbeResult,
+} from './pattern-probe';

@@ -73,6 +73,11 @@ export interface ExperimentOptions {
      */
     retrain?: boolean;
     /**
+     * Epochs of that retrain.
+     * @default training.epochs
+     */
+    retrainEpochs?: number;
+    /**
      * Epochs of plain training before the first detection.
      * @default training.epochs - rounds * epochsPerRound (NONE then trains as many epochs as plain training)
      */

@@ -93,6 +93,20 @@ export {
   type PaperDetectionOptions,
 } from './none/detect-paper';
 export {
+  detectSignature,
+  SIGNATURE_DETECTION_DEFAULTS,
+  type SignatureClassRecord,
+  type SignatureDetectionOptions,
+  type SignatureInput,
+  type SignaturePattern,
+} from './none/detect-signature';
+export {
+  type InputFeatures,
+  inputFeatures,
+  labelDisagreement,
+  nearestNeighbours,
+} from './none/neighbours';
+export {
   NONE_DEFAULTS,
   type NoneOptions,
   type NoneVariant,

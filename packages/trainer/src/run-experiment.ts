@@ -653,7 +653,7 @@ export async function runExperiment(
           const kept = keptIndices(trainSet.shape[0], removed);
           finalModel = build(1);
           if (state.epoch === 0 && !restored) await save(finalModel);
-          await trainStage(finalModel, 'retrain', totalEpochs, {
+          await trainStage(finalModel, 'retrain', options.none?.retrainEpochs ?? totalEpochs, {
             indices: kept,
             seed: options.seed + 1,
           });

@@ -61,7 +61,7 @@ export const trainingSchema = z.strictObject({
 
 /** Every NONE parameter (DESIGN.md), with the paper's and the code's defaults. */
 export const noneSchema = z.strictObject({
-  variant: z.enum(['paper', 'confidence-gap', 'consensus']).default(NONE_DEFAULTS.variant),
+  variant: z.enum(['paper', 'confidence-gap', 'consensus', 'signature']).default(NONE_DEFAULTS.variant),
   rounds: z.number().int().positive().default(NONE_DEFAULTS.rounds),
   epochsPerRound: z.number().int().nonnegative().default(NONE_DEFAULTS.epochsPerRound),
   fineTuneLearningRate: z.number().positive().default(NONE_DEFAULTS.fineTuneLearningRate),
@@ -88,6 +88,8 @@ export const noneSchema = z.strictObject({
   probeBatchSize: z.number().int().positive().default(NONE_DEFAULTS.probeBatchSize),
   /** Re-initialise and retrain on the kept samples after the rounds ("purify and retrain"). */
   retrain: z.boolean().default(true),
+  /** Epochs of the retrain (default: training.epochs). */
+  retrainEpochs: z.number().int().positive().optional(),
   /**
    * Epochs before the first detection; 3 by default (the backdoor is learnt, and detectable,
    * within the first epochs). Without retrain, set it to training.epochs - rounds x epochsPerRound.

@@ -2,14 +2,18 @@ import type { ResetMode } from '@none/models';
 import { CONFIDENCE_GAP_DETECTION_DEFAULTS } from './detect-confidence-gap';
 import { CONSENSUS_DETECTION_DEFAULTS } from './detect-consensus';
 import { PAPER_DETECTION_DEFAULTS } from './detect-paper';
+import type { SignatureDetectionOptions } from './detect-signature';
 
 /**
  * - `paper`: Algorithm 1 of the paper (linearity `P(A >= 0) >= theta`, Jenks + z-score test).
  * - `confidence-gap`: the authors' released code, faithfully (for comparison).
- * - `consensus`: this project's fix of the released code (within-class sub-population that
- *   every layer agrees on); the default.
+ * - `consensus`: an earlier fix of the released code (within-class sub-population that
+ *   every layer agrees on).
+ * - `signature`: within each class, a group of samples that holds a set of units on one
+ *   linear piece (the rest of the class holds them off) and whose images show other classes;
+ *   the default (see `detectSignature`).
  */
-export type NoneVariant = 'paper' | 'confidence-gap' | 'consensus';
+export type NoneVariant = 'paper' | 'confidence-gap' | 'consensus' | 'signature';
 
 export interface NoneOptions {
   /** @default 'consensus' */
@@ -46,6 +50,12 @@ export interface NoneOptions {
   maxClusterFraction?: number;
   /** Samples per probe batch. @default 256 */
   probeBatchSize?: number;
+  /** `signature`: the last this many neuron layers are read. @default 2 */
+  signatureLayers?: number;
+  /** `signature`: input-space neighbours per sample. @default 10 */
+  neighbours?: number;
+  /** `signature`: the detection's thresholds (`SIGNATURE_DETECTION_DEFAULTS`). */
+  signature?: SignatureDetectionOptions;
 }
 
 export const NONE_DEFAULTS = {
@@ -66,6 +76,9 @@ export const NONE_DEFAULTS = {
   candidatesPerLayer: CONSENSUS_DETECTION_DEFAULTS.candidatesPerLayer,
   maxClusterFraction: CONSENSUS_DETECTION_DEFAULTS.maxClusterFraction,
   probeBatchSize: 256,
+  signatureLayers: 2,
+  neighbours: 10,
+  signature: {},
 } as const satisfies Required<NoneOptions>;
 
 export type ResolvedNoneOptions = Omit<Required<NoneOptions>, 'selection'> & {

@@ -1,6 +1,6 @@
 import { type ImageDataset, subsetDataset } from '@none/data';
 import { type NeuronLayer, resetNeurons } from '@none/models';
-import { createActivationProbe } from '@none/probe';
+import { collectPatterns, createActivationProbe } from '@none/probe';
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { keptIndices } from '../_batches';
@@ -15,8 +15,11 @@ import { type AugmentOptions, type EpochLogs, epochSeed, trainEpochs } from '../
 import { detectConfidenceGap } from './detect-confidence-gap';
 import { detectConsensus } from './detect-consensus';
 import { detectPaper } from './detect-paper';
+import { detectSignature } from './detect-signature';
+import { inputFeatures, labelDisagreement, nearestNeighbours } from './neighbours';
 import { NONE_DEFAULTS, type NoneOptions, type ResolvedNoneOptions } from './none-options';
 import type { NoneActivations, NoneDetection } from './types';
+import type { LayerPattern } from '@none/probe';
 
 /** What one NONE round did (report.json's `defended.rounds[]`). */
 export interface NoneRoundRecord {
@@ -103,6 +106,10 @@ export function detectNone(activations: NoneActivations, options: NoneOptions = 
         candidatesPerLayer: o.candidatesPerLayer,
         maxClusterFraction: o.maxClusterFraction,
       });
+    case 'signature':
+      throw new RangeError(
+        'detectNone: the signature variant reads activation patterns, not neuron values; use runNone',
+      );
     default:
       throw new RangeError(`detectNone: unknown variant ${String(o.variant)}`);
   }
@@ -221,15 +228,31 @@ async function detectRound(
 }> {
   const round = state.round;
   const probeStarted = performance.now();
-  const probe = createActivationProbe(model, { neurons: options.neurons });
-  const collected = await probe.collect(subsetDataset(dataset, kept), {
-    batchSize: none.probeBatchSize,
-    onProgress: (done, total) => options.onEvent?.({ type: 'probe', round, done, total }),
-  });
-  probe.dispose();
+  const subset = subsetDataset(dataset, kept);
+  const onProgress = (done: number, total: number) =>
+    options.onEvent?.({ type: 'probe', round, done, total });
+  let detect: () => NoneDetection;
+  if (none.variant === 'signature') {
+    const layers = options.neurons.slice(-none.signatureLayers).map((l) => l.layer);
+    const { layers: patterns } = await collectPatterns(model, subset, {
+      layers,
+      neurons: options.neurons,
+      batchSize: none.probeBatchSize,
+      onProgress,
+    });
+    detect = () => detectSignatureOn(subset, patterns, none);
+  } else {
+    const probe = createActivationProbe(model, { neurons: options.neurons });
+    const collected = await probe.collect(subset, {
+      batchSize: none.probeBatchSize,
+      onProgress,
+    });
+    probe.dispose();
+    detect = () => detectNone(collected, none);
+  }
   const probeMs = performance.now() - probeStarted;
   const detectStarted = performance.now();
-  const detection = detectNone(collected, none);
+  const detection = detect();
   const flaggedIndices = Int32Array.from(detection.flagged, (row) => kept[row]!);
   resetNeurons(model, options.neurons, detection.resetNeurons, {
     mode: none.reset,
@@ -251,4 +274,45 @@ async function detectRound(
     },
     flaggedIndices,
   };
+}
+
+/** The signature detection on a dataset's activation patterns and its input-space neighbours. */
+function detectSignatureOn(
+  dataset: ImageDataset,
+  patterns: readonly LayerPattern[],
+  none: ResolvedNoneOptions,
+): NoneDetection {
+  const n = dataset.shape[0];
+  const k = none.neighbours;
+  const features = inputFeatures(dataset.images, dataset.shape);
+  const all = Int32Array.from({ length: n }, (_, i) => i);
+  const disagreement = labelDisagreement(
+    nearestNeighbours(features, all, k),
+    all,
+    dataset.labels,
+    k,
+  );
+  return detectSignature(
+    {
+      labels: dataset.labels,
+      numClasses: dataset.numClasses,
+      patterns,
+      disagreement,
+      groupDisagreement: (members) => {
+        const exclude = new Uint8Array(n);
+        for (const i of members) exclude[i] = 1;
+        // At most 64 members are asked (evenly spaced): the share is a mean.
+        const step = Math.max(1, Math.floor(members.length / 64));
+        const asked = members.filter((_, t) => t % step === 0).slice(0, 64);
+        const shares = labelDisagreement(
+          nearestNeighbours(features, asked, k, exclude),
+          asked,
+          dataset.labels,
+          k,
+        );
+        return shares.reduce((a, b) => a + b, 0) / Math.max(1, shares.length);
+      },
+    },
+    none.signature,
+  );
 }

@@ -1,0 +1,95 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Images as the neighbour search compares them: average-pooled, flattened rows. */
+export interface InputFeatures {
+  n: number;
+  /** Values per row. */
+  d: number;
+  /** Row-major `[n, d]`. */
+  rows: Float32Array;
+}
+
+/**
+ * Images (NHWC, float32 in [0, 1] or uint8) average-pooled so that neither side exceeds
+ * `maxSide`: a coarse view of what an image shows, in which a few-pixel trigger moves an
+ * image little. MNIST 28x28 becomes 14x14.
+ */
+export function inputFeatures(
+  images: Float32Array | Uint8Array,
+  shape: readonly number[],
+  maxSide = 14,
+): InputFeatures {
+  const [n, h, w, c] = shape as [number, number, number, number];
+  const fh = Math.ceil(h / maxSide);
+  const fw = Math.ceil(w / maxSide);
+  return tf.tidy(() => {
+    let x: tf.Tensor4D = tf.tensor4d(
+      images instanceof Uint8Array ? Float32Array.from(images) : images,
+      [n, h, w, c],
+    );
+    if (images instanceof Uint8Array) x = tf.mul(x, 1 / 255);
+    const pooled = fh > 1 || fw > 1 ? tf.avgPool(x, [fh, fw], [fh, fw], 'valid') : x;
+    const d = pooled.shape.slice(1).reduce((a, b) => a * b, 1);
+    return { n, d, rows: tf.reshape(pooled, [n, d]).dataSync() as Float32Array };
+  });
+}
+
+/**
+ * The `k` nearest rows (squared Euclidean) of each query row among the rows not excluded
+ * (a query never counts as its own neighbour). Blockwise matrix products, so memory is
+ * O(block x n). Returns row-major `[queries.length, k]` indices, nearest first.
+ */
+export function nearestNeighbours(
+  features: InputFeatures,
+  queries: ArrayLike<number>,
+  k: number,
+  exclude?: Uint8Array,
+): Int32Array {
+  const { n, d, rows } = features;
+  const q = queries.length;
+  const result = new Int32Array(q * k);
+  if (q === 0) return result;
+  const block = 256;
+  const reference = tf.tensor2d(rows, [n, d]);
+  const penalty = tf.tidy(() => {
+    const norms = tf.sum(tf.square(reference), 1);
+    return exclude ? tf.add(norms, tf.mul(tf.tensor1d(exclude, 'float32'), 1e30)) : norms;
+  });
+  try {
+    for (let start = 0; start < q; start += block) {
+      const size = Math.min(block, q - start);
+      const ids = Int32Array.from({ length: size }, (_, t) => queries[start + t]!);
+      const found = tf.tidy(() => {
+        const x = tf.gather(reference, tf.tensor1d(ids, 'int32'));
+        // |r|^2 - 2 x.r, plus +inf on the query itself (ranking ignores |x|^2).
+        let distance = tf.sub(penalty, tf.mul(tf.matMul(x, reference, false, true), 2));
+        const self = tf.oneHot(tf.tensor1d(ids, 'int32'), n, 1e30, 0, 'float32');
+        distance = tf.add(distance, self);
+        return tf.topk(tf.neg(distance), k).indices;
+      });
+      result.set(found.dataSync() as Int32Array, start * k);
+      found.dispose();
+    }
+  } finally {
+    reference.dispose();
+    penalty.dispose();
+  }
+  return result;
+}
+
+/** Per query, the share of its neighbours whose label differs from the query's label. */
+export function labelDisagreement(
+  neighbours: Int32Array,
+  queries: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  k: number,
+): Float64Array {
+  const out = new Float64Array(queries.length);
+  for (let t = 0; t < queries.length; t++) {
+    const own = labels[queries[t]!];
+    let differ = 0;
+    for (let j = 0; j < k; j++) if (labels[neighbours[t * k + j]!] !== own) differ++;
+    out[t] = differ / k;
+  }
+  return out;
+}
