@@ -108,7 +108,11 @@ export function toExperimentOptions(config: ExperimentConfig): ExperimentOptions
     model: config.model as Omit<ModelOptions, 'inputShape' | 'numClasses' | 'seed'>,
     training: { ...training, schedule, augment: training.augment },
     defense: config.defense,
-    none: config.none,
+    // The earlier variants warm up 3 epochs by default; `signature` resolves its own schedule.
+    none:
+      config.none.variant === 'signature' || config.none.warmupEpochs !== undefined
+        ? config.none
+        : { ...config.none, warmupEpochs: 3 },
     baselines: config.baselines,
   };
 }

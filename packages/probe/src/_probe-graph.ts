@@ -31,7 +31,8 @@ export function buildProbeGraph(
 ): ProbeGraph {
   const byLayer = new Map(neurons.map((n) => [n.layer, n]));
   const names = layers === 'auto' ? neurons.map((n) => n.layer) : [...layers];
-  if (names.length === 0) throw new ProbeError('E_INVALID_ARGUMENT', `${caller}: no layers to probe`);
+  if (names.length === 0)
+    throw new ProbeError('E_INVALID_ARGUMENT', `${caller}: no layers to probe`);
   const outputs = names.map((name) => {
     const neuron = byLayer.get(name);
     const source =

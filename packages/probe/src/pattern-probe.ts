@@ -73,7 +73,9 @@ export async function collectPatterns(
   for (let start = 0; start < n; start += batchSize) {
     const size = Math.min(batchSize, n - start);
     const on = tf.tidy(() => {
-      const results = graph.model.predict(probeBatch(input, sampleShape, start, size)) as tf.Tensor[];
+      const results = graph.model.predict(
+        probeBatch(input, sampleShape, start, size),
+      ) as tf.Tensor[];
       return results.slice(0, -1).map((t, i) => {
         const { factor } = pools[i]!;
         const pooled =

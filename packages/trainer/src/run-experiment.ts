@@ -27,6 +27,7 @@ import {
   resolveNoneOptions,
   runNone,
 } from './none/run-none';
+import { SIGNATURE_SCHEDULE } from './none/none-options';
 import { createOptimizer, type OptimizerState } from './optimizer';
 import { formatReportMarkdown } from './report-markdown';
 import { type EpochLogs, trainEpochs } from './train-epochs';
@@ -184,7 +185,13 @@ export async function runExperiment(
   const none = resolveNoneOptions(options.none);
   const totalEpochs = options.training.epochs;
   const fineTuneEpochs = none.rounds * none.epochsPerRound;
-  const warmupEpochs = options.none?.warmupEpochs ?? totalEpochs - fineTuneEpochs;
+  const warmupEpochs =
+    options.none?.warmupEpochs ??
+    (none.variant === 'signature' ? SIGNATURE_SCHEDULE.warmupEpochs : totalEpochs - fineTuneEpochs);
+  /** The retrain on the kept samples: as many epochs as plain training has left after the warm-up (signature), or all of them. */
+  const retrainEpochs =
+    options.none?.retrainEpochs ??
+    (none.variant === 'signature' ? totalEpochs - warmupEpochs : totalEpochs);
   if (options.defense === 'NONE' && warmupEpochs < 1) {
     throw new RangeError(
       `runExperiment: NONE needs at least one warm-up epoch: training.epochs (${totalEpochs}) must exceed none.rounds x none.epochsPerRound (${fineTuneEpochs}), or set none.warmupEpochs`,
@@ -653,7 +660,7 @@ export async function runExperiment(
           const kept = keptIndices(trainSet.shape[0], removed);
           finalModel = build(1);
           if (state.epoch === 0 && !restored) await save(finalModel);
-          await trainStage(finalModel, 'retrain', options.none?.retrainEpochs ?? totalEpochs, {
+          await trainStage(finalModel, 'retrain', retrainEpochs, {
             indices: kept,
             seed: options.seed + 1,
           });

@@ -61,9 +61,13 @@ export const trainingSchema = z.strictObject({
 
 /** Every NONE parameter (DESIGN.md), with the paper's and the code's defaults. */
 export const noneSchema = z.strictObject({
-  variant: z.enum(['paper', 'confidence-gap', 'consensus', 'signature']).default(NONE_DEFAULTS.variant),
-  rounds: z.number().int().positive().default(NONE_DEFAULTS.rounds),
-  epochsPerRound: z.number().int().nonnegative().default(NONE_DEFAULTS.epochsPerRound),
+  variant: z
+    .enum(['paper', 'confidence-gap', 'consensus', 'signature'])
+    .default(NONE_DEFAULTS.variant),
+  /** Default: 1 for `signature`, 2 for the other variants. */
+  rounds: z.number().int().positive().optional(),
+  /** Default: 0 for `signature` (it retrains instead), 1 for the other variants. */
+  epochsPerRound: z.number().int().nonnegative().optional(),
   fineTuneLearningRate: z.number().positive().default(NONE_DEFAULTS.fineTuneLearningRate),
   freezeBatchNorm: z.boolean().default(NONE_DEFAULTS.freezeBatchNorm),
   reset: z.enum(['reinit', 'zero']).default(NONE_DEFAULTS.reset),
@@ -91,10 +95,28 @@ export const noneSchema = z.strictObject({
   /** Epochs of the retrain (default: training.epochs). */
   retrainEpochs: z.number().int().positive().optional(),
   /**
-   * Epochs before the first detection; 3 by default (the backdoor is learnt, and detectable,
-   * within the first epochs). Without retrain, set it to training.epochs - rounds x epochsPerRound.
+   * Epochs before the first detection: 2 for `signature`, 3 for the other variants (the
+   * backdoor is learnt, and detectable, within the first epochs). Without retrain, set it to
+   * training.epochs - rounds x epochsPerRound.
    */
-  warmupEpochs: z.number().int().positive().default(3),
+  warmupEpochs: z.number().int().positive().optional(),
+  /** `signature`: the last this many neuron layers are read (default 2). */
+  signatureLayers: z.number().int().positive().optional(),
+  /** `signature`: input-space neighbours per sample (default 10). */
+  neighbours: z.number().int().positive().max(100).optional(),
+  /** `signature`: the detection's thresholds (SIGNATURE_DETECTION_DEFAULTS). */
+  signature: z
+    .strictObject({
+      disagreement: z.number().min(0).max(1).optional(),
+      groupOn: z.number().min(0).max(1).optional(),
+      restOn: z.number().min(0).max(1).optional(),
+      minSignature: z.number().int().positive().optional(),
+      minGroup: z.number().int().positive().optional(),
+      memberUnits: z.number().int().positive().optional(),
+      minGap: z.number().min(0).max(1).optional(),
+      contentDisagreement: z.number().min(0).max(1).optional(),
+    })
+    .optional(),
 });
 
 const epochs = z.number().int().nonnegative();

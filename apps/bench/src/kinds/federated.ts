@@ -406,7 +406,12 @@ export async function executeFederatedRun(
   const experiment = toExperimentOptions(config);
   const params = parseFederatedParams(spec.params, where);
   const none = resolveNoneOptions(experiment.none);
-  const warmupRounds = params.warmupRounds ?? config.none.warmupEpochs;
+  if (none.variant === 'signature') {
+    throw new RangeError(
+      `${where}: federated runs detect on the clients' pooled neuron values, which the signature variant does not read; set none.variant to consensus, paper or confidence-gap`,
+    );
+  }
+  const warmupRounds = params.warmupRounds ?? config.none.warmupEpochs ?? 3;
   const roundsPerDetection = params.roundsPerDetection ?? Math.max(1, none.epochsPerRound);
   const attack = experiment.attack?.config;
   if (attack?.type !== 'badnets') {

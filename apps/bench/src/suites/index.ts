@@ -3,6 +3,7 @@ import { consensusCandidatesSuite } from './ablation';
 import { adaptiveSuite } from './adaptive';
 import { federatedSuite } from './federated';
 import { injectedSuite } from './injected';
+import { robustnessSuite } from './matrix';
 import {
   benignSuite,
   efficiencySuite,
@@ -35,6 +36,7 @@ export const SUITES: Record<string, SuiteDefinition> = Object.fromEntries(
     adaptiveSuite,
     federatedSuite,
     consensusCandidatesSuite,
+    robustnessSuite,
   ].map((s) => [s.name, s]),
 );
 

@@ -212,7 +212,8 @@ export function detectSignature(
   let offset = 0;
   for (const { layer, units, channels } of patterns) {
     const set = new Set<number>();
-    for (const u of resetUnits) if (u >= offset && u < offset + units) set.add((u - offset) % channels);
+    for (const u of resetUnits)
+      if (u >= offset && u < offset + units) set.add((u - offset) % channels);
     resetNeurons[layer] = [...set].sort((a, b) => a - b);
     offset += units;
   }

@@ -59,7 +59,7 @@ export interface NoneOptions {
 }
 
 export const NONE_DEFAULTS = {
-  variant: 'consensus',
+  variant: 'signature',
   rounds: 2,
   epochsPerRound: 1,
   fineTuneLearningRate: 0.001,
@@ -80,6 +80,14 @@ export const NONE_DEFAULTS = {
   neighbours: 10,
   signature: {},
 } as const satisfies Required<NoneOptions>;
+
+/**
+ * The schedule of the `signature` variant: one detection after `warmupEpochs` epochs, no
+ * fine-tune; the experiment runner then trains a fresh model on the kept samples for the
+ * remaining epochs (the same total as plain training), or, when nothing was removed, trains
+ * the warm-up model on.
+ */
+export const SIGNATURE_SCHEDULE = { rounds: 1, epochsPerRound: 0, warmupEpochs: 2 } as const;
 
 export type ResolvedNoneOptions = Omit<Required<NoneOptions>, 'selection'> & {
   selection: 'top-1' | number;

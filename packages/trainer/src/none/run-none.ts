@@ -17,7 +17,12 @@ import { detectConsensus } from './detect-consensus';
 import { detectPaper } from './detect-paper';
 import { detectSignature } from './detect-signature';
 import { inputFeatures, labelDisagreement, nearestNeighbours } from './neighbours';
-import { NONE_DEFAULTS, type NoneOptions, type ResolvedNoneOptions } from './none-options';
+import {
+  NONE_DEFAULTS,
+  type NoneOptions,
+  type ResolvedNoneOptions,
+  SIGNATURE_SCHEDULE,
+} from './none-options';
 import type { NoneActivations, NoneDetection } from './types';
 import type { LayerPattern } from '@none/probe';
 
@@ -76,8 +81,14 @@ export interface RunNoneOptions {
   onEvent?: (event: NoneEvent) => void | Promise<void>;
 }
 
+/** `options` over the defaults of its variant (unset and `undefined` fields take the default). */
 export function resolveNoneOptions(options: NoneOptions = {}): ResolvedNoneOptions {
-  return { ...NONE_DEFAULTS, ...options } as ResolvedNoneOptions;
+  const set = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const variant = (set.variant as NoneOptions['variant']) ?? NONE_DEFAULTS.variant;
+  const { rounds, epochsPerRound } = SIGNATURE_SCHEDULE;
+  const base =
+    variant === 'signature' ? { ...NONE_DEFAULTS, rounds, epochsPerRound } : NONE_DEFAULTS;
+  return { ...base, ...set } as ResolvedNoneOptions;
 }
 
 /** One detection pass of the chosen variant over activations (pure, no tfjs). */
