@@ -20,6 +20,7 @@ import { NAD_DEFAULTS, type NadState, runNad } from './baselines/nad';
 import { readCheckpoint, readModelWeights, writeCheckpoint, writeModelWeights } from './checkpoint';
 import type { Defense, ExperimentOptions } from './experiment-options';
 import { accuracy, detectionQuality } from './metrics';
+import { SIGNATURE_SCHEDULE } from './none/none-options';
 import {
   type NoneEvent,
   type NoneRoundRecord,
@@ -27,7 +28,6 @@ import {
   resolveNoneOptions,
   runNone,
 } from './none/run-none';
-import { SIGNATURE_SCHEDULE } from './none/none-options';
 import { createOptimizer, type OptimizerState } from './optimizer';
 import { formatReportMarkdown } from './report-markdown';
 import { type EpochLogs, trainEpochs } from './train-epochs';

@@ -31,7 +31,10 @@ const cells = (scale: Scale): Cell[] => {
         id: 'mnist/small-cnn',
         dataset: 'MNIST',
         params: { ...federation, rounds: 3, localEpochs: 1, warmupRounds: 2 },
-        overrides: { training: { epochs: 3, batchSize: 32 }, none: { variant: 'consensus', rounds: 1 } },
+        overrides: {
+          training: { epochs: 3, batchSize: 32 },
+          none: { variant: 'consensus', rounds: 1 },
+        },
       },
     ];
   }
@@ -41,7 +44,10 @@ const cells = (scale: Scale): Cell[] => {
         id: 'mnist/small-cnn',
         dataset: 'MNIST',
         params: { ...federation, rounds: 12, localEpochs: 2, warmupRounds: 6 },
-        overrides: { training: { epochs: 12, batchSize: 32 }, none: { variant: 'consensus', rounds: 2 } },
+        overrides: {
+          training: { epochs: 12, batchSize: 32 },
+          none: { variant: 'consensus', rounds: 2 },
+        },
       },
     ];
   }
@@ -78,7 +84,10 @@ const cells = (scale: Scale): Cell[] => {
         warmupRounds: 20,
         roundsPerDetection: 10,
       },
-      overrides: { training: { epochs: 100, batchSize: 64 }, none: { variant: 'consensus', rounds: 3 } },
+      overrides: {
+        training: { epochs: 100, batchSize: 64 },
+        none: { variant: 'consensus', rounds: 3 },
+      },
     },
   ];
 };

@@ -63,8 +63,10 @@ export function nearestNeighbours(
         const x = tf.gather(reference, tf.tensor1d(ids, 'int32'));
         // |r|^2 - 2 x.r, plus +inf on the query itself (ranking ignores |x|^2).
         let distance = tf.sub(penalty, tf.mul(tf.matMul(x, reference, false, true), 2));
-        const self = tf.oneHot(tf.tensor1d(ids, 'int32'), n, 1e30, 0, 'float32');
-        distance = tf.add(distance, self);
+        // (wasm's OneHot drops a float on-value, so the self mask is written here.)
+        const selfMask = new Float32Array(size * n);
+        for (let t = 0; t < size; t++) selfMask[t * n + ids[t]!] = 1e30;
+        distance = tf.add(distance, tf.tensor2d(selfMask, [size, n]));
         return tf.topk(tf.neg(distance), k).indices;
       });
       result.set(found.dataSync() as Int32Array, start * k);

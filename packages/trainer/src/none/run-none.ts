@@ -1,5 +1,6 @@
 import { type ImageDataset, subsetDataset } from '@none/data';
 import { type NeuronLayer, resetNeurons } from '@none/models';
+import type { LayerPattern } from '@none/probe';
 import { collectPatterns, createActivationProbe } from '@none/probe';
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -24,7 +25,6 @@ import {
   SIGNATURE_SCHEDULE,
 } from './none-options';
 import type { NoneActivations, NoneDetection } from './types';
-import type { LayerPattern } from '@none/probe';
 
 /** What one NONE round did (report.json's `defended.rounds[]`). */
 export interface NoneRoundRecord {

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { detectSignature, type SignatureInput } from './detect-signature';
+
+/**
+ * A synthetic training set with a known answer: 3 classes; units 0-29 are class features
+ * (10 per class, each on with probability 0.6 for its class, 0.05 otherwise); units 30-49
+ * are the trigger's (on for every poisoned sample, off for every clean one); units 50-59
+ * are noise (on with probability 0.5). Poisoned samples are images of classes 1 and 2
+ * labelled 0: their class features are their source's.
+ */
+function syntheticSet(options: { clean: number; poisoned: number; contentOfGroup?: number }) {
+  let state = 12345;
+  const random = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+  const units = 60;
+  const labels: number[] = [];
+  const source: number[] = [];
+  const rows: number[][] = [];
+  const add = (label: number, shows: number, triggered: boolean) => {
+    const bits = new Array<number>(units).fill(0);
+    for (let u = 0; u < 30; u++)
+      bits[u] = random() < (Math.floor(u / 10) === shows ? 0.6 : 0.05) ? 1 : 0;
+    for (let u = 30; u < 50; u++) bits[u] = triggered ? 1 : 0;
+    for (let u = 50; u < 60; u++) bits[u] = random() < 0.5 ? 1 : 0;
+    labels.push(label);
+    source.push(shows);
+    rows.push(bits);
+  };
+  for (let c = 0; c < 3; c++) for (let i = 0; i < options.clean; i++) add(c, c, false);
+  for (let i = 0; i < options.poisoned; i++) add(0, 1 + (i % 2), true);
+  const poisoned = labels.map((_, i) => i).filter((i) => i >= 3 * options.clean);
+  const input: SignatureInput = {
+    labels,
+    numClasses: 3,
+    patterns: [{ layer: 'fc', units, channels: units, bits: Uint8Array.from(rows.flat()) }],
+    // The neighbour test, idealised: poisoned samples' neighbours carry their source label.
+    disagreement: labels.map((label, i) => (source[i] === label ? 0 : 0.9)),
+    groupDisagreement: (members) =>
+      options.contentOfGroup ??
+      Array.from(members).filter((i) => source[i] !== labels[i]).length / members.length,
+  };
+  return { input, poisoned };
+}
+
+describe('detectSignature', () => {
+  it('flags exactly the poisoned group and resets the trigger units', () => {
+    const { input, poisoned } = syntheticSet({ clean: 150, poisoned: 40 });
+    const detection = detectSignature(input);
+    expect(Array.from(detection.flagged)).toEqual(poisoned);
+    expect(detection.resetNeurons.fc).toEqual(Array.from({ length: 20 }, (_, i) => 30 + i));
+    const classes = detection.details.classes as { label: number; flagged: boolean }[];
+    expect(classes.map((c) => c.flagged)).toEqual([true, false, false]);
+  });
+
+  it('does not assume a minority: poisoned samples may outnumber the clean ones of the class', () => {
+    const { input, poisoned } = syntheticSet({ clean: 60, poisoned: 120 });
+    expect(Array.from(detectSignature(input).flagged)).toEqual(poisoned);
+  });
+
+  it('keeps a group whose images show their own label (a natural sub-style)', () => {
+    const { input } = syntheticSet({ clean: 150, poisoned: 40, contentOfGroup: 0.1 });
+    const detection = detectSignature(input);
+    expect(detection.flagged.length).toBe(0);
+    expect(detection.resetNeurons.fc).toEqual([]);
+  });
+
+  it('needs minGroup samples and minSignature units', () => {
+    const small = syntheticSet({ clean: 150, poisoned: 12 });
+    expect(detectSignature(small.input).flagged.length).toBe(0);
+    expect(Array.from(detectSignature(small.input, { minGroup: 10 }).flagged)).toEqual(
+      small.poisoned,
+    );
+    const { input } = syntheticSet({ clean: 150, poisoned: 40 });
+    expect(detectSignature(input, { minSignature: 21 }).flagged.length).toBe(0);
+  });
+
+  it('finds nothing on clean data', () => {
+    const { input } = syntheticSet({ clean: 150, poisoned: 0 });
+    expect(detectSignature(input).flagged.length).toBe(0);
+  });
+});

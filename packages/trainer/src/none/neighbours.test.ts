@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { inputFeatures, labelDisagreement, nearestNeighbours } from './neighbours';
+
+/** Brute force: the k nearest rows of `q` (squared Euclidean), ties broken by index. */
+function bruteForce(rows: Float32Array, d: number, q: number, k: number, exclude?: Uint8Array) {
+  const n = rows.length / d;
+  const distance = (i: number) => {
+    let sum = 0;
+    for (let j = 0; j < d; j++) sum += (rows[q * d + j]! - rows[i * d + j]!) ** 2;
+    return sum;
+  };
+  return Array.from({ length: n }, (_, i) => i)
+    .filter((i) => i !== q && !exclude?.[i])
+    .sort((a, b) => distance(a) - distance(b) || a - b)
+    .slice(0, k);
+}
+
+describe('nearestNeighbours', () => {
+  // Points on a line at distinct, well-separated positions: the order is unambiguous.
+  const n = 40;
+  const d = 3;
+  const rows = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const position = ((i * 17) % n) * 0.25;
+    rows.set([position, 2 * position, -position], i * d);
+  }
+  const features = { n, d, rows };
+  const queries = [0, 5, 13, 39];
+
+  it('matches a brute-force search, never returning the query itself', () => {
+    const found = nearestNeighbours(features, queries, 4);
+    queries.forEach((q, t) => {
+      expect(Array.from(found.subarray(t * 4, t * 4 + 4))).toEqual(bruteForce(rows, d, q, 4));
+    });
+  });
+
+  it('skips excluded rows', () => {
+    const exclude = new Uint8Array(n);
+    for (let i = 0; i < n; i += 2) exclude[i] = 1;
+    const found = nearestNeighbours(features, queries, 3, exclude);
+    queries.forEach((q, t) => {
+      const got = Array.from(found.subarray(t * 3, t * 3 + 3));
+      expect(got).toEqual(bruteForce(rows, d, q, 3, exclude));
+      expect(got.every((i) => i % 2 === 1)).toBe(true);
+    });
+  });
+});
+
+describe('labelDisagreement', () => {
+  it('is the share of neighbours with another label (hand-computed)', () => {
+    const labels = [0, 0, 1, 1];
+    const neighbours = Int32Array.from([1, 2, 3, /* query 2: */ 3, 0, 1]);
+    expect(Array.from(labelDisagreement(neighbours, [0, 2], labels, 3))).toEqual([2 / 3, 2 / 3]);
+  });
+});
+
+describe('inputFeatures', () => {
+  it('average-pools an image wider than maxSide (hand-computed)', () => {
+    const images = Float32Array.from({ length: 16 }, (_, i) => i); // one 4x4x1 image
+    const { n, d, rows } = inputFeatures(images, [1, 4, 4, 1], 2);
+    expect([n, d]).toEqual([1, 4]);
+    expect(Array.from(rows)).toEqual([2.5, 4.5, 10.5, 12.5]);
+  });
+
+  it('scales uint8 images to [0, 1]', () => {
+    const { rows } = inputFeatures(Uint8Array.from([0, 255, 51, 102]), [1, 2, 2, 1], 2);
+    expect(Array.from(rows).map((v) => Math.round(v * 100) / 100)).toEqual([0, 1, 0.2, 0.4]);
+  });
+});
