@@ -87,7 +87,9 @@ export async function collectPatterns(
     });
     const data = await Promise.all(on.map((t) => t.data() as Promise<Int32Array>));
     for (const t of on) t.dispose();
-    data.forEach((values, i) => bits[i]!.set(values, start * pools[i]!.units));
+    data.forEach((values, i) => {
+      bits[i]!.set(values, start * pools[i]!.units);
+    });
     await onProgress?.(start + size, n);
   }
   return {
