@@ -692,7 +692,7 @@ export async function runExperiment(
         removed: removedIndices.length,
         precision: quality.precision,
         recall: quality.recall,
-        retrained: options.none?.retrain === true,
+        retrained: options.none?.retrain === true && removedIndices.length > 0,
         overhead: state.undefended ? trainMs / state.undefended.trainMs : Number.NaN,
       };
     } finally {
