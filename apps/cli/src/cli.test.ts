@@ -91,7 +91,7 @@ describe('none', () => {
     expect(report.undefended.ba).toBeGreaterThan(0.8);
     expect(report.defended.rounds).toHaveLength(1);
     expect(stdout).toContain('undefended');
-    expect(stdout).toContain('NONE (consensus)');
+    expect(stdout).toContain('NONE (signature)');
     await runCommand(evaluate, {
       rawArgs: ['--model', join(out, 'undefended-model'), '--config', config, '--backend', 'wasm'],
     });
