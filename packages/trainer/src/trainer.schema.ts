@@ -115,6 +115,7 @@ export const noneSchema = z.strictObject({
       memberUnits: z.number().int().positive().optional(),
       minGap: z.number().min(0).max(1).optional(),
       contentDisagreement: z.number().min(0).max(1).optional(),
+      principalStarts: z.boolean().optional(),
     })
     .optional(),
 });

@@ -19,6 +19,12 @@ export interface SignatureDetectionOptions {
   minGap?: number;
   /** The group's neighbours outside the group carry another label at least this often. @default 0.5 */
   contentDisagreement?: number;
+  /**
+   * Also start groups from either side of the class's principal direction (finds 7x7 and
+   * 9x9 patches, whose poisoned images are each other's neighbours and so never seeds, but
+   * flags natural sub-styles of clean classes on some seeds: off by default). @default false
+   */
+  principalStarts?: boolean;
 }
 
 export const SIGNATURE_DETECTION_DEFAULTS = {
@@ -30,6 +36,7 @@ export const SIGNATURE_DETECTION_DEFAULTS = {
   memberUnits: 32,
   minGap: 0.3,
   contentDisagreement: 0.5,
+  principalStarts: false,
 } as const satisfies Required<SignatureDetectionOptions>;
 
 /** One probed layer's activation patterns (`@none/probe`'s `LayerPattern`). */
@@ -77,17 +84,20 @@ export interface SignatureClassRecord {
  *
  * 1. Seeds: the samples of class k whose input-space nearest neighbours mostly carry other
  *    labels. Poisoned samples are relabelled images of other classes; most clean ones are not.
- * 2. Group: project the class's patterns on (mean of seeds − mean of the rest) and keep the
- *    high side of a 2-class Jenks split of the seeds; refine it within the seeds by the units
- *    it holds on and the rest of the class holds off; then let it grow over the whole class
- *    by the same units (poisoned samples the neighbour test missed join here).
- * 3. Signature: the units on for ≥ `groupOn` of the group and ≤ `restOn` of the rest of its
+ * 2. Candidate groups, from two kinds of start (the second optional, `principalStarts`): the high side of a 2-class Jenks split of the
+ *    seeds projected on (mean of seeds − mean of the class), refined within the seeds by the
+ *    units it holds on while the rest of the class holds them off (or, when a poisoned rest
+ *    leaves no such unit, by the units it holds on nearly always); and either side of a Jenks
+ *    split of the class on its principal direction (a large trigger makes poisoned images
+ *    each other's neighbours, so they are not seeds). Each start then grows over the whole
+ *    class by the units that separate it most.
+ * 3. Signature: the units on for ≥ `groupOn` of a group and ≤ `restOn` of the rest of its
  *    class — neurons the group holds on their linear piece, the paper's trojan neurons.
- * 4. Test: a class is backdoored when the signature has ≥ `minSignature` units, the group
- *    ≥ `minGroup` samples, and the group's images look like other classes (their nearest
- *    neighbours outside the group carry other labels ≥ `contentDisagreement` of the time).
+ * 4. Test: the candidate with the largest signature that has ≥ `minSignature` units, ≥
+ *    `minGroup` samples, and whose images look like other classes (their nearest neighbours
+ *    outside the group carry other labels ≥ `contentDisagreement` of the time) is flagged.
  *    A natural sub-style (slanted ones among the ones) fails the last test.
- * 5. The group is flagged; the channels of its signature units are reset.
+ * 5. The flagged groups are removed; the channels of their signature units are reset.
  *
  * Nothing assumes the poisoned samples are a minority of their class (at 20% poisoning
  * they are two thirds of it), and every class is tested (label-specific attacks poison all).
@@ -97,49 +107,10 @@ export function detectSignature(
   options: SignatureDetectionOptions = {},
 ): NoneDetection {
   const o = { ...SIGNATURE_DETECTION_DEFAULTS, ...options };
-  const { labels, numClasses, patterns } = input;
+  const { labels, numClasses } = input;
   const n = labels.length;
-  const totalUnits = patterns.reduce((sum, p) => sum + p.units, 0);
-  const onRate = (rows: ArrayLike<number>): Float64Array => {
-    const rate = new Float64Array(totalUnits);
-    for (let t = 0; t < rows.length; t++) {
-      let offset = 0;
-      for (const { units, bits } of patterns) {
-        const base = rows[t]! * units;
-        for (let u = 0; u < units; u++) rate[offset + u]! += bits[base + u]!;
-        offset += units;
-      }
-    }
-    if (rows.length > 0) for (let u = 0; u < totalUnits; u++) rate[u]! /= rows.length;
-    return rate;
-  };
-  /** Unit `u` (over all layers) of row `i`. */
-  const unit = (i: number, u: number): number => {
-    for (const { units, bits } of patterns) {
-      if (u < units) return bits[i * units + u]!;
-      u -= units;
-    }
-    return 0;
-  };
-  const shareOn = (i: number, units: readonly number[]): number => {
-    let on = 0;
-    for (const u of units) on += unit(i, u);
-    return on / units.length;
-  };
-  /** The units separating `group` from `rest` most, best first. */
-  const memberUnits = (groupRate: Float64Array, restRate: Float64Array, maxRest: number) => {
-    const candidates: number[] = [];
-    for (let u = 0; u < totalUnits; u++) {
-      const gap = groupRate[u]! - restRate[u]!;
-      if (gap >= o.minGap && restRate[u]! <= maxRest) candidates.push(u);
-    }
-    candidates.sort((a, b) => groupRate[b]! - restRate[b]! - (groupRate[a]! - restRate[a]!));
-    return candidates.slice(0, o.memberUnits);
-  };
-  const without = (rows: readonly number[], group: readonly number[]) => {
-    const inGroup = new Set(group);
-    return rows.filter((i) => !inGroup.has(i));
-  };
+  const bits = concatenatePatterns(input.patterns, n);
+  const units = bits.length / Math.max(1, n);
 
   const flagged: number[] = [];
   const resetUnits = new Set<number>();
@@ -157,69 +128,226 @@ export function detectSignature(
       flagged: false,
     };
     classes.push(record);
-    if (seeds.length < o.minGroup) continue;
+    if (rows.length < 2 * o.minGroup) continue;
+    const patterns = new ClassPatterns(bits, units, rows);
 
-    // 2. The seeds' high side along the direction that separates them from the rest.
-    const seedRate = onRate(seeds);
-    const restRate = onRate(without(rows, seeds));
-    const projection = seeds.map((i) => {
-      let sum = 0;
-      for (let u = 0; u < totalUnits; u++) if (unit(i, u)) sum += seedRate[u]! - restRate[u]!;
-      return sum;
-    });
-    const split = jenksTwoClassSplit(projection);
-    let group = seeds.filter((_, t) => split.highMask[t]);
-    // Refine within the seeds, by units the rest of the class (nearly) never holds on.
-    for (let step = 0; step < 3 && group.length > 0; step++) {
-      const units = memberUnits(onRate(group), onRate(without(rows, group)), o.restOn);
-      if (units.length === 0) break;
-      const next = seeds.filter((i) => shareOn(i, units) >= 0.5);
-      if (next.length === 0) break;
-      group = next;
+    // 2. Candidate groups, from two starts: the seeds' side of their separating direction
+    // (refined by units the rest never holds on, or by units the group always holds on), and
+    // the two sides of the class's principal direction (where a large trigger makes
+    // poisoned images each other's neighbours, so they are not seeds).
+    const candidates: { group: number[]; signature: number[] }[] = [];
+    if (seeds.length >= o.minGroup) {
+      const direction = patterns.difference(patterns.onRate(seeds));
+      const split = jenksTwoClassSplit(seeds.map((i) => patterns.project(i, direction)));
+      const high = seeds.filter((_, t) => split.highMask[t]);
+      candidates.push(
+        patterns.grow(high, seeds, 'rest-off', o),
+        patterns.grow(high, seeds, 'group-on', o),
+      );
     }
-    // Grow over the whole class.
-    for (let step = 0; step < 4 && group.length > 0; step++) {
-      const units = memberUnits(onRate(group), onRate(without(rows, group)), 1);
-      if (units.length === 0) {
-        group = [];
-        break;
+    if (o.principalStarts) {
+      const principal = patterns.principalDirection();
+      const split = jenksTwoClassSplit(rows.map((i) => patterns.project(i, principal)));
+      for (const side of [true, false]) {
+        const start = rows.filter((_, t) => Boolean(split.highMask[t]) === side);
+        candidates.push(patterns.grow(start, rows, 'rest-off', o));
       }
-      group = rows.filter((i) => shareOn(i, units) >= 0.5);
     }
-    record.group = group.length;
-    if (group.length < o.minGroup) continue;
+    candidates.sort((a, b) => b.signature.length - a.signature.length);
 
-    // 3. The signature.
-    const groupRate = onRate(group);
-    const othersRate = onRate(without(rows, group));
-    const signature: number[] = [];
-    for (let u = 0; u < totalUnits; u++) {
-      if (groupRate[u]! >= o.groupOn && othersRate[u]! <= o.restOn) signature.push(u);
+    // 3-4. The most linear candidate that is large enough and shows other classes.
+    for (const candidate of candidates) {
+      record.group = Math.max(record.group, candidate.group.length);
+      record.signature = Math.max(record.signature, candidate.signature.length);
+      if (candidate.group.length < o.minGroup || candidate.signature.length < o.minSignature) {
+        continue;
+      }
+      const content = input.groupDisagreement(Int32Array.from(candidate.group));
+      record.content = Math.max(record.content ?? 0, content);
+      if (content < o.contentDisagreement) continue;
+      record.group = candidate.group.length;
+      record.signature = candidate.signature.length;
+      record.content = content;
+      record.flagged = true;
+      flagged.push(...candidate.group);
+      for (const u of candidate.signature) resetUnits.add(u);
+      break;
     }
-    record.signature = signature.length;
-    if (signature.length < o.minSignature) continue;
-
-    // 4. Do the group's images show other classes?
-    record.content = input.groupDisagreement(Int32Array.from(group));
-    if (record.content < o.contentDisagreement) continue;
-    record.flagged = true;
-    flagged.push(...group);
-    for (const u of signature) resetUnits.add(u);
   }
 
   // 5. Channels of the signature units, per layer.
   const resetNeurons: Record<string, number[]> = {};
   let offset = 0;
-  for (const { layer, units, channels } of patterns) {
+  for (const layer of input.patterns) {
     const set = new Set<number>();
-    for (const u of resetUnits)
-      if (u >= offset && u < offset + units) set.add((u - offset) % channels);
-    resetNeurons[layer] = [...set].sort((a, b) => a - b);
-    offset += units;
+    for (const u of resetUnits) {
+      if (u >= offset && u < offset + layer.units) set.add((u - offset) % layer.channels);
+    }
+    resetNeurons[layer.layer] = [...set].sort((a, b) => a - b);
+    offset += layer.units;
   }
   return {
     resetNeurons,
     flagged: Int32Array.from(flagged.sort((a, b) => a - b)),
     details: { classes },
   };
+}
+
+/** Every layer's pattern of a sample side by side: row-major `[n, units of all layers]`. */
+function concatenatePatterns(patterns: readonly SignaturePattern[], n: number): Uint8Array {
+  const total = patterns.reduce((sum, p) => sum + p.units, 0);
+  const bits = new Uint8Array(n * total);
+  let offset = 0;
+  for (const { units, bits: layerBits } of patterns) {
+    for (let i = 0; i < n; i++) {
+      bits.set(layerBits.subarray(i * units, (i + 1) * units), i * total + offset);
+    }
+    offset += units;
+  }
+  return bits;
+}
+
+type Resolved = Required<SignatureDetectionOptions>;
+
+/** The activation patterns of one class, with the statistics the detection asks of them. */
+class ClassPatterns {
+  private readonly classSum: Float64Array;
+
+  constructor(
+    private readonly bits: Uint8Array,
+    private readonly units: number,
+    private readonly rows: readonly number[],
+  ) {
+    this.classSum = this.sum(rows);
+  }
+
+  /** Per unit, how many of `rows` hold it on. */
+  private sum(rows: readonly number[]): Float64Array {
+    const total = new Float64Array(this.units);
+    for (const i of rows) {
+      const base = i * this.units;
+      for (let u = 0; u < this.units; u++) total[u]! += this.bits[base + u]!;
+    }
+    return total;
+  }
+
+  /** Per unit, the share of `group` that holds it on. */
+  onRate(group: readonly number[]): Float64Array {
+    const rate = this.sum(group);
+    for (let u = 0; u < this.units; u++) rate[u]! /= Math.max(1, group.length);
+    return rate;
+  }
+
+  /** Per unit, the share of the class outside `group` that holds it on, given the group's sum. */
+  private restRate(groupSum: Float64Array, groupSize: number): Float64Array {
+    const rest = Math.max(1, this.rows.length - groupSize);
+    return this.classSum.map((c, u) => (c - groupSum[u]!) / rest);
+  }
+
+  /**
+   * `groupRate` minus the class's rate: for a group within the class, the direction that
+   * separates it from the rest of the class (the same direction as group − rest).
+   */
+  difference(groupRate: Float64Array): Float64Array {
+    return groupRate.map((g, u) => g - this.classSum[u]! / this.rows.length);
+  }
+
+  project(i: number, direction: Float64Array): number {
+    const base = i * this.units;
+    let sum = 0;
+    for (let u = 0; u < this.units; u++) if (this.bits[base + u]) sum += direction[u]!;
+    return sum;
+  }
+
+  /** The class's top principal direction of its centred patterns (power iteration). */
+  principalDirection(iterations = 12): Float64Array {
+    const mean = this.classSum.map((c) => c / this.rows.length);
+    let direction = mean.map((_, u) => Math.sin(u * 12.9898 + 1));
+    const scores = new Float64Array(this.rows.length);
+    for (let step = 0; step < iterations; step++) {
+      let offset = 0;
+      for (let u = 0; u < this.units; u++) offset += mean[u]! * direction[u]!;
+      this.rows.forEach((i, t) => {
+        scores[t] = this.project(i, direction) - offset;
+      });
+      const next = new Float64Array(this.units);
+      let scoreSum = 0;
+      this.rows.forEach((i, t) => {
+        const base = i * this.units;
+        const score = scores[t]!;
+        scoreSum += score;
+        for (let u = 0; u < this.units; u++) if (this.bits[base + u]) next[u]! += score;
+      });
+      // X_c^T s = X^T s − mean · Σs
+      let norm = 0;
+      for (let u = 0; u < this.units; u++) {
+        next[u] = next[u]! - mean[u]! * scoreSum;
+        norm += next[u]! ** 2;
+      }
+      norm = Math.sqrt(norm) || 1;
+      direction = next.map((v) => v / norm);
+    }
+    return direction;
+  }
+
+  /** The share of `units` that row `i` holds on. */
+  private shareOn(i: number, units: readonly number[]): number {
+    const base = i * this.units;
+    let on = 0;
+    for (const u of units) on += this.bits[base + u]!;
+    return on / units.length;
+  }
+
+  /** Units separating a group from the rest of the class most, best first. */
+  private memberUnits(
+    groupSum: Float64Array,
+    groupSize: number,
+    rule: 'rest-off' | 'group-on' | 'gap',
+    o: Resolved,
+  ): number[] {
+    const rest = this.restRate(groupSum, groupSize);
+    const gap = (u: number) => groupSum[u]! / groupSize - rest[u]!;
+    const candidates: number[] = [];
+    for (let u = 0; u < this.units; u++) {
+      if (gap(u) < o.minGap) continue;
+      if (rule === 'rest-off' && rest[u]! > o.restOn) continue;
+      if (rule === 'group-on' && groupSum[u]! / groupSize < o.groupOn) continue;
+      candidates.push(u);
+    }
+    candidates.sort((a, b) => gap(b) - gap(a));
+    return candidates.slice(0, o.memberUnits);
+  }
+
+  /**
+   * Refines `start` within `within` by its member units (`rule`), then lets it grow over the
+   * whole class by its most separating units; returns the group and its signature.
+   */
+  grow(
+    start: readonly number[],
+    within: readonly number[],
+    rule: 'rest-off' | 'group-on',
+    o: Resolved,
+  ): { group: number[]; signature: number[] } {
+    let group = [...start];
+    for (let step = 0; step < 3 && group.length > 0; step++) {
+      const units = this.memberUnits(this.sum(group), group.length, rule, o);
+      if (units.length === 0) break;
+      const next = within.filter((i) => this.shareOn(i, units) >= 0.5);
+      if (next.length === 0) break;
+      group = next;
+    }
+    for (let step = 0; step < 4 && group.length > 0; step++) {
+      const units = this.memberUnits(this.sum(group), group.length, 'gap', o);
+      if (units.length === 0) return { group: [], signature: [] };
+      group = this.rows.filter((i) => this.shareOn(i, units) >= 0.5);
+    }
+    if (group.length === 0) return { group, signature: [] };
+    const groupSum = this.sum(group);
+    const rest = this.restRate(groupSum, group.length);
+    const signature: number[] = [];
+    for (let u = 0; u < this.units; u++) {
+      if (groupSum[u]! / group.length >= o.groupOn && rest[u]! <= o.restOn) signature.push(u);
+    }
+    return { group, signature };
+  }
 }
