@@ -90,7 +90,7 @@ export function createProgressReporter(options: { interactive: boolean; quiet: b
               .map(([layer, c]) => `${layer}:${c}`)
               .join(' ');
             log(
-              `  round ${r.round + 1}: removed ${r.removed} samples (precision ${percent(r.precision)}, recall ${percent(r.recall)}), ` +
+              `  round ${r.round + 1}: removed ${r.removed} samples (precision ${r.removedTotal === 0 ? '–' : percent(r.precision)}, recall ${percent(r.recall)}), ` +
                 `reset ${reset || 'no neurons'}, probe ${(r.probeMs / 1000).toFixed(1)} s`,
             );
           } else if (inner.type === 'batch') {

@@ -24,7 +24,7 @@ export function formatSummary(report: ExperimentReport): string {
       percent(d.asr),
       `${(d.trainMs / 1000).toFixed(1)} s (${d.overhead.toFixed(2)}x)`,
       String(d.removed),
-      percent(d.precision),
+      d.removed === 0 ? '–' : percent(d.precision),
       percent(d.recall),
     ]);
   }

@@ -131,6 +131,7 @@ export {
   type SgdOptions,
 } from './optimizer';
 export { formatReportMarkdown } from './report-markdown';
+export { defenseWarnings, noneFinding } from './report-warnings';
 export {
   cleanSubset,
   type DefendedResult,

@@ -1,3 +1,4 @@
+import { defenseWarnings, noneFinding } from './report-warnings';
 import type { ExperimentReport } from './run-experiment';
 
 const percent = (value: number | null | undefined, digits = 2) =>
@@ -40,10 +41,13 @@ export function formatReportMarkdown(report: ExperimentReport): string {
       `| ${defended.defense} (${defended.variant}${defended.retrained ? ', retrained' : ''}) | ${percent(defended.ba)} | ${percent(defended.asr)} | ` +
         `${seconds(defended.trainMs)} | ${defended.overhead.toFixed(2)}x |`,
     );
+    const finding = noneFinding(report);
+    if (finding) lines.push('', `${finding}.`);
+    for (const warning of defenseWarnings(report)) lines.push('', `**Warning:** ${warning}.`);
     if (defended.rounds.length === 0 && defended.precision !== null) {
       lines.push(
         '',
-        `${defended.removed} training samples removed: precision ${percent(defended.precision)}, recall ${percent(defended.recall)}.`,
+        `${defended.removed} training samples removed: precision ${defended.removed === 0 ? '–' : percent(defended.precision)}, recall ${percent(defended.recall)}.`,
       );
     }
     if (defended.rounds.length > 0) {
@@ -61,7 +65,7 @@ export function formatReportMarkdown(report: ExperimentReport): string {
         .map(([layer, count]) => `${layer}: ${count}`)
         .join(', ');
       lines.push(
-        `| ${round.round} | ${reset || '-'} | ${round.removed} | ${round.removedTotal} | ${percent(round.precision)} | ` +
+        `| ${round.round} | ${reset || '-'} | ${round.removed} | ${round.removedTotal} | ${round.removedTotal === 0 ? '–' : percent(round.precision)} | ` +
           `${percent(round.recall)} | ${seconds(round.probeMs)} | ${seconds(round.detectMs)} | ${seconds(round.trainMs)} |`,
       );
     }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { toExperimentOptions } from '@none/config';
-import { runExperiment } from '@none/trainer';
+import { defenseWarnings, noneFinding, runExperiment } from '@none/trainer';
 import { defineCommand } from 'citty';
 import { BACKEND_ARGS, initBackendFromArgs } from '../_backend';
 import { loadConfigArgument } from '../_config';
@@ -51,9 +51,12 @@ export default defineCommand({
           onEvent: (event) => progress.onEvent(event),
         });
         progress.stop();
-        process.stdout.write(
-          `\n${formatSummary(report)}\n\nreport: ${out}/report.json, ${out}/report.md\n`,
-        );
+        process.stdout.write(`\n${formatSummary(report)}\n\n`);
+        const finding = report.attack ? null : noneFinding(report);
+        if (finding) process.stdout.write(`${finding}\n`);
+        for (const warning of defenseWarnings(report))
+          process.stdout.write(`warning: ${warning}\n`);
+        process.stdout.write(`report: ${out}/report.json, ${out}/report.md\n`);
       } finally {
         progress.stop();
       }
