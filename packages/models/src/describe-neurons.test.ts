@@ -91,9 +91,11 @@ describe('describeNeurons', () => {
     const flat = tfl.layers.flatten().apply(hidden);
     const output = tfl.layers.dense({ units: 2 }).apply(flat) as tfl.SymbolicTensor;
     const model = tfl.model({ inputs: input, outputs: output });
-    // The fused conv has no separate activation layer, so it is not a neuron layer at all;
-    // adding one after it makes the fused activation visible and rejected.
-    expect(describeNeurons(model)).toEqual([]);
+    // A hidden conv with a fused activation is named, not skipped (it used to return []
+    // silently, and NONE then found nothing); with an activation layer after it as well.
+    expect(() => describeNeurons(model)).toThrow(
+      /layer fused fuses activation 'relu'.*prepareUserModel/,
+    );
     const act = tfl.layers.reLU().apply(hidden);
     const out2 = tfl.layers
       .dense({ units: 2 })

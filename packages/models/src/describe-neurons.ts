@@ -116,14 +116,16 @@ export function describeNeurons(model: tfl.LayersModel): NeuronLayer[] {
         throw unsupported(next, layer.name);
       }
     }
-    if (postActivation === undefined || consumers.length === 0) continue;
-    if (fused !== 'linear') {
+    // A hidden layer with a fused activation (not the output's softmax): its pre-activation
+    // is not a tensor of the graph. Said before anything is skipped, naming the layer.
+    if (fused !== 'linear' && consumers.length > 0) {
       throw new ModelError(
         'E_UNSUPPORTED_LAYER',
         `describeNeurons: layer ${layer.name} fuses activation '${fused}', so its pre-activation ` +
-          "value cannot be read; build it with activation 'linear' followed by an activation layer",
+          "value cannot be read; pass the model through prepareUserModel (which splits it), or build it with activation 'linear' followed by an activation layer",
       );
     }
+    if (postActivation === undefined || consumers.length === 0) continue;
     neurons.push({
       layer: layer.name,
       kind,

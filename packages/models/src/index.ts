@@ -23,5 +23,6 @@ export type {
   NeuronConsumer,
   NeuronLayer,
 } from './types';
+export { prepareUserModel, type UserModelOptions } from './user-model';
 export { buildVgg11, buildVgg16, VGG_CONFIGS, type VggOptions } from './vgg';
 export { buildWrn16, WRN_DEPTH, type WrnOptions } from './wrn';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { drawInitializer } from './_initializers';
 import { ModelError } from './errors';
 import type { NeuronLayer } from './types';
 
@@ -27,37 +28,6 @@ function getLayer(model: tfl.LayersModel, name: string): tfl.layers.Layer {
   } catch (cause) {
     throw new ModelError('E_NOT_FOUND', `resetNeurons: the model has no layer ${name}`, { cause });
   }
-}
-
-/** A fresh draw from a layer's serialized initializer, with `seed` replacing its own. */
-function drawInitializer(
-  layer: tfl.layers.Layer,
-  key: string,
-  shape: number[],
-  seed: number,
-): Float32Array {
-  const config = layer.getConfig()[key] as
-    | { className: string; config: Record<string, unknown> }
-    | undefined;
-  if (config === undefined) {
-    throw new ModelError(
-      'E_UNSUPPORTED_LAYER',
-      `resetNeurons: layer ${layer.name} has no ${key} to draw from`,
-    );
-  }
-  const factoryName = config.className.charAt(0).toLowerCase() + config.className.slice(1);
-  const factory = (
-    tfl.initializers as unknown as Record<string, (c: object) => { apply(s: number[]): tf.Tensor }>
-  )[factoryName];
-  if (factory === undefined) {
-    throw new ModelError(
-      'E_UNSUPPORTED_LAYER',
-      `resetNeurons: layer ${layer.name} uses initializer ${config.className}, which reinit cannot redraw; use mode 'zero'`,
-    );
-  }
-  const hasSeed = 'seed' in config.config;
-  const initializer = factory(hasSeed ? { ...config.config, seed } : config.config);
-  return tf.tidy(() => initializer.apply(shape).dataSync() as Float32Array).slice();
 }
 
 /** Applies `edit(values, shape)` to weight `index` of `layer`, in place of the old tensor. */
