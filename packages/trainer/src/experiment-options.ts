@@ -58,18 +58,19 @@ export interface TrainingOptions {
 export interface ExperimentOptions {
   /** Seed of the poisoning, the model initialisation and the training order. */
   seed: number;
-  dataset: DatasetOptions;
+  /** Where the data comes from; `{ type: 'custom' }` when the caller passes it (`run.data`). */
+  dataset: DatasetOptions | { type: 'custom'; name?: string };
   /** The attack and the poisoning rate (fraction of the training set); null: clean data. */
   attack: { config: AttackConfig; rate: number } | null;
   /** The model, without input shape and class count (taken from the dataset). */
-  model: Omit<ModelOptions, 'inputShape' | 'numClasses' | 'seed'>;
+  model: Omit<ModelOptions, 'inputShape' | 'numClasses' | 'seed'> | { architecture: 'custom' };
   training: TrainingOptions;
   defense: Defense;
   none?: NoneOptions & {
     /**
      * After the NONE rounds, re-initialise the model and train it from scratch on the kept
-     * samples for `training.epochs` epochs ("purify and retrain"). Costs a second training.
-     * @default false
+     * samples ("purify and retrain"; `signature`: for the epochs left after the warm-up).
+     * @default true for `signature`, false for the other variants
      */
     retrain?: boolean;
     /**

@@ -150,3 +150,4 @@ export {
   type TrainEpochsOptions,
   trainEpochs,
 } from './train-epochs';
+export { type TrainWithNoneOptions, trainWithNone } from './train-with-none';

@@ -20,7 +20,13 @@ export function formatReportMarkdown(report: ExperimentReport): string {
       `${report.dataset.shape.join('x')}, ${report.dataset.numClasses} classes`,
   );
   lines.push(
-    `- model: ${config.model.architecture} (width ${config.model.width ?? 1}, ${config.model.activation ?? 'relu'}), ` +
+    `- model: ${
+      'width' in config.model ||
+      'activation' in config.model ||
+      config.model.architecture !== 'custom'
+        ? `${config.model.architecture} (width ${'width' in config.model ? (config.model.width ?? 1) : 1}, ${'activation' in config.model ? (config.model.activation ?? 'relu') : 'relu'})`
+        : "custom (the caller's LayersModel)"
+    }, ` +
       `${config.training.epochs} epochs, batch ${config.training.batchSize}, ${config.training.optimizer.type}`,
   );
   if (report.attack) {

@@ -7,10 +7,17 @@ import {
   type PoisonResult,
   poisonDataset,
 } from '@none/attacks';
-import { createRandom, type DatasetSplit, type ImageDataset, loadDataset } from '@none/data';
-import { type BuiltModel, buildModel, saveModel } from '@none/models';
+import {
+  createRandom,
+  type DatasetOptions,
+  type DatasetSplit,
+  type ImageDataset,
+  loadDataset,
+} from '@none/data';
+import { type BuiltModel, buildModel, prepareUserModel, saveModel } from '@none/models';
 import { createActivationProbe } from '@none/probe';
 import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { argmaxRows, keptIndices, predictLogits } from './_batches';
 import { ABL_DEFAULTS, type AblState, runAbl } from './baselines/abl';
 import { activationClustering } from './baselines/activation-clustering';
@@ -18,6 +25,7 @@ import { DBD_DEFAULTS, type DbdState, runDbd } from './baselines/dbd';
 import { DP_SGD_SETTINGS, trainEpochsDpSgd } from './baselines/dp-sgd';
 import { NAD_DEFAULTS, type NadState, runNad } from './baselines/nad';
 import { readCheckpoint, readModelWeights, writeCheckpoint, writeModelWeights } from './checkpoint';
+import { TrainerError } from './errors';
 import type { Defense, ExperimentOptions } from './experiment-options';
 import { accuracy, detectionQuality } from './metrics';
 import { SIGNATURE_SCHEDULE } from './none/none-options';
@@ -103,6 +111,19 @@ export interface RunExperimentOptions {
    * be a function of the config alone (the checkpoint's config hash does not see it).
    */
   poisoned?: PoisonResult;
+  /**
+   * The caller's own model instead of `options.model` (then `{ architecture: 'custom' }`),
+   * written the usual tfjs way (fused activations, a softmax output): a LayersModel, whose
+   * weights every stage redraws from its initializers with the stage's seed
+   * (`prepareUserModel(model, { seed })` of `@none/models`), or a function that makes a
+   * model from a seed, whose weights are kept as made.
+   */
+  model?: tfl.LayersModel | ((seed: number) => tfl.LayersModel | Promise<tfl.LayersModel>);
+  /**
+   * Called with each trained model (`undefended`, then the `defended` one) before it is
+   * disposed, e.g. to copy its weights out (`userModel.setWeights(model.getWeights())`).
+   */
+  onTrained?: (which: 'undefended' | 'defended', model: tfl.LayersModel) => void | Promise<void>;
 }
 
 interface RunState {
@@ -169,8 +190,31 @@ export async function runExperiment(
   options: ExperimentOptions,
   run: RunExperimentOptions = {},
 ): Promise<ExperimentReport> {
-  const configHash = hashConfig(options);
-  const { train, test } = run.data ?? (await loadDataset(options.dataset));
+  const userModel = async (seed: number): Promise<{ model: tfl.LayersModel; owned: boolean }> => {
+    const given = run.model!;
+    return typeof given === 'function'
+      ? { model: await given(seed), owned: true }
+      : { model: given, owned: false };
+  };
+  let userTopology: string | undefined;
+  if (run.model) {
+    const { model, owned } = await userModel(options.seed);
+    userTopology = hashConfig(model.toJSON(null, false));
+    if (owned) model.dispose();
+  } else if (options.model.architecture === 'custom') {
+    throw new TrainerError(
+      'E_INVALID_ARGUMENT',
+      "runExperiment: options.model is { architecture: 'custom' } but no model was given (run.model)",
+    );
+  }
+  const configHash = hashConfig(userTopology ? { ...options, userTopology } : options);
+  if (!run.data && options.dataset.type === 'custom') {
+    throw new TrainerError(
+      'E_INVALID_ARGUMENT',
+      "runExperiment: options.dataset is { type: 'custom' } but no data was given (run.data)",
+    );
+  }
+  const { train, test } = run.data ?? (await loadDataset(options.dataset as DatasetOptions));
   const poisoned = run.poisoned
     ? checkPoisoned(run.poisoned, train, options)
     : options.attack
@@ -188,6 +232,8 @@ export async function runExperiment(
   const warmupEpochs =
     options.none?.warmupEpochs ??
     (none.variant === 'signature' ? SIGNATURE_SCHEDULE.warmupEpochs : totalEpochs - fineTuneEpochs);
+  /** `signature` retrains on the kept samples by default (it has no fine-tune rounds). */
+  const retrain = options.none?.retrain ?? none.variant === 'signature';
   /** The retrain on the kept samples: as many epochs as plain training has left after the warm-up (signature), or all of them. */
   const retrainEpochs =
     options.none?.retrainEpochs ??
@@ -232,13 +278,23 @@ export async function runExperiment(
     await run.onEvent?.({ type: 'evaluated', stage, result });
     return result;
   };
-  const build = (seedOffset: number) =>
-    buildModel({
-      ...options.model,
-      inputShape: trainSet.shape.slice(1),
-      numClasses: trainSet.numClasses,
-      seed: options.seed + seedOffset,
-    } as Parameters<typeof buildModel>[0]);
+  const build = async (seedOffset: number): Promise<BuiltModel> => {
+    if (!run.model) {
+      return buildModel({
+        ...options.model,
+        inputShape: trainSet.shape.slice(1),
+        numClasses: trainSet.numClasses,
+        seed: options.seed + seedOffset,
+      } as Parameters<typeof buildModel>[0]);
+    }
+    const seed = options.seed + seedOffset;
+    const { model, owned } = await userModel(seed);
+    try {
+      return await prepareUserModel(model, owned ? {} : { seed });
+    } finally {
+      if (owned) model.dispose();
+    }
+  };
   const save = async (built: BuiltModel, optimizer?: OptimizerState) => {
     if (!checkpointDir) return;
     await writeCheckpoint(checkpointDir, {
@@ -320,6 +376,7 @@ export async function runExperiment(
   ): Promise<DefendedResult> {
     const result = await evaluate(built, 'baseline', trainMs, totalEpochs);
     if (run.outDir) await saveModel(join(run.outDir, 'model'), built);
+    await run.onTrained?.('defended', built.model);
     state = { ...state, stage: 'done', epoch: 0, elapsedMs: 0 };
     return {
       ...result,
@@ -331,7 +388,7 @@ export async function runExperiment(
 
   /** DP-SGD trains a fresh model; Activation Clustering retrains one on the kept samples. */
   async function runBaseline(defense: 'dp-sgd' | 'activation-clustering'): Promise<DefendedResult> {
-    const built = build(defense === 'dp-sgd' ? 0 : 1);
+    const built = await build(defense === 'dp-sgd' ? 0 : 1);
     try {
       let variant: string;
       if (defense === 'dp-sgd') {
@@ -397,7 +454,7 @@ export async function runExperiment(
    * on a clean 5% of the training set. Resumable per epoch through their own states.
    */
   async function runTrainingBaseline(defense: TrainingBaseline): Promise<DefendedResult> {
-    const built = build(0);
+    const built = await build(0);
     const b = options.baselines ?? {};
     try {
       let extra: Float32Array[] | undefined;
@@ -571,11 +628,12 @@ export async function runExperiment(
   /** NAD starts from the undefended (backdoored) model. */
   let undefendedWeights: Float32Array[] | undefined;
   if (state.stage === 'undefended') {
-    const built = build(0);
+    const built = await build(0);
     try {
       await trainStage(built, 'undefended', totalEpochs);
       state.undefended = await evaluate(built, 'undefended', state.elapsedMs, totalEpochs);
       if (run.outDir) await saveModel(join(run.outDir, 'undefended-model'), built);
+      await run.onTrained?.('undefended', built.model);
       if (options.defense === 'activation-clustering')
         state.clustering = await clusterActivations(built);
       if (options.defense === 'nad') undefendedWeights = readModelWeights(built.model);
@@ -601,7 +659,7 @@ export async function runExperiment(
   let defended: DefendedResult | null = null;
   let removedIndices: number[] = state.none?.removed ?? [];
   if (options.defense === 'NONE' && state.stage !== 'done') {
-    const built = build(0);
+    const built = await build(0);
     try {
       if (state.stage === 'warmup') {
         await trainStage(built, 'warmup', warmupEpochs);
@@ -645,7 +703,7 @@ export async function runExperiment(
         removedIndices = final.removed;
         state = {
           ...state,
-          stage: options.none?.retrain ? 'retrain' : 'done',
+          stage: retrain ? 'retrain' : 'done',
           epoch: 0,
           defendedMs: state.elapsedMs,
           elapsedMs: 0,
@@ -658,7 +716,7 @@ export async function runExperiment(
           // A fresh model (another initialisation seed) trained on the kept samples only; its
           // initial weights are checkpointed so that a kill before its first epoch resumes here.
           const kept = keptIndices(trainSet.shape[0], removed);
-          finalModel = build(1);
+          finalModel = await build(1);
           if (state.epoch === 0 && !restored) await save(finalModel);
           await trainStage(finalModel, 'retrain', retrainEpochs, {
             indices: kept,
@@ -682,6 +740,7 @@ export async function runExperiment(
       const trainMs = state.defendedMs ?? 0;
       const result = await evaluate(finalModel, 'none', trainMs, totalEpochs);
       if (run.outDir) await saveModel(join(run.outDir, 'model'), finalModel);
+      await run.onTrained?.('defended', finalModel.model);
       if (finalModel !== built) finalModel.model.dispose();
       const quality = detectionQuality(removedIndices, poisoned?.poisonedIndices);
       defended = {
@@ -692,7 +751,7 @@ export async function runExperiment(
         removed: removedIndices.length,
         precision: quality.precision,
         recall: quality.recall,
-        retrained: options.none?.retrain === true && removedIndices.length > 0,
+        retrained: retrain && removedIndices.length > 0,
         overhead: state.undefended ? trainMs / state.undefended.trainMs : Number.NaN,
       };
     } finally {
