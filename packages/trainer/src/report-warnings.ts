@@ -37,7 +37,7 @@ export function defenseWarnings(report: ExperimentReport): string[] {
 /** One line on what NONE found, for runs without a known attack (a user's own data). */
 export function noneFinding(report: ExperimentReport): string | null {
   const defended = report.defended;
-  if (!defended || defended.defense !== 'NONE') return null;
+  if (defended?.defense !== 'NONE') return null;
   const reset = defended.rounds.reduce(
     (sum, round) => sum + Object.values(round.neuronsReset).reduce((a, b) => a + b, 0),
     0,
