@@ -1,4 +1,5 @@
 import { type InitBackendResult, initBackend } from '@none/backend';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** The `--backend` and `--threads` options every command that runs a model takes. */
 export const BACKEND_ARGS = {
@@ -15,6 +16,9 @@ export function initBackendFromArgs(args: {
   backend?: string;
   threads?: string;
 }): Promise<InitBackendResult> {
+  // PROD silences tfjs's console banner ("Hi, looks like you are running TensorFlow.js in
+  // Node.js ...") that the cpu backend prints on first use; the CLI says which backend runs.
+  tf.env().set('PROD', true);
   return initBackend({
     prefer: (args.backend ?? 'auto') as 'auto',
     ...(args.threads ? { threads: Number(args.threads) } : {}),

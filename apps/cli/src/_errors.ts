@@ -4,6 +4,7 @@ import { ConfigError } from '@none/config';
 import { DataError } from '@none/data';
 import { ModelError } from '@none/models';
 import { TrainerError } from '@none/trainer';
+import { UsageError } from './_args';
 
 /** True for the errors of the NONE packages: printed as one line, without a stack. */
 export function isKnownError(error: unknown): error is Error {
@@ -14,6 +15,7 @@ export function isKnownError(error: unknown): error is Error {
     ModelError.isInstance(error) ||
     TrainerError.isInstance(error) ||
     BackendError.isInstance(error) ||
+    UsageError.isInstance(error) ||
     error instanceof RangeError
   );
 }

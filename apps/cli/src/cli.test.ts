@@ -1,6 +1,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { saveModel } from '@none/models';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { renderUsage, runCommand } from 'citty';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import attack from './commands/attack';
@@ -69,6 +71,87 @@ describe('none', () => {
     await runCommand(train, { rawArgs: ['--config', file] });
     expect(process.exitCode).toBe(1);
     expect(stderr).toMatch(/config file .*broken\.json is not valid JSON/);
+  });
+
+  it('rejects a bad invocation in one line before any work: unknown options, a file as --out, a missing model', async () => {
+    const directory = await temporaryDirectory();
+    const file = join(directory, 'a-file');
+    await writeFile(file, 'not a folder');
+    const cases: [Parameters<typeof runCommand>[0], string[], RegExp][] = [
+      [train, ['--epochs', '3'], /^none: train: unknown option --epochs\n$/],
+      [train, ['--ot', 'x'], /^none: train: unknown option --ot \(did you mean --out\?\)\n$/],
+      [train, ['--out', file], /^none: --out .*a-file is a file, not a folder\n$/],
+      [
+        train,
+        ['--out', join(file, 'sub')],
+        /^none: --out .* cannot be written \(a part of the path is a file\)\n$/,
+      ],
+      [
+        train,
+        ['--model', join(directory, 'missing.json'), '--out', join(directory, 'o')],
+        /^none: loadModel: no file or folder .*missing\.json\n$/,
+      ],
+      [
+        evaluate,
+        ['--modle', 'x'],
+        /^none: eval: unknown option --modle \(did you mean --model\?\)\n$/,
+      ],
+    ];
+    for (const [command, rawArgs, message] of cases) {
+      stderr = '';
+      process.exitCode = undefined;
+      const started = performance.now();
+      await runCommand(command, { rawArgs });
+      expect(process.exitCode, rawArgs.join(' ')).toBe(1);
+      expect(stderr).toMatch(message);
+      expect(performance.now() - started).toBeLessThan(2000);
+    }
+  });
+
+  it('trains a tfjs LayersModel given as --model (fused activations, softmax output)', async () => {
+    const directory = await temporaryDirectory();
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.conv2d({
+          inputShape: [28, 28, 1],
+          filters: 4,
+          kernelSize: 3,
+          strides: 2,
+          activation: 'relu',
+        }),
+        tfl.layers.flatten(),
+        tfl.layers.dense({ units: 16, activation: 'relu' }),
+        tfl.layers.dense({ units: 10, activation: 'softmax' }),
+      ],
+    });
+    await saveModel(join(directory, 'user'), {
+      model,
+      metadata: { format: 1, architecture: 'custom', neurons: [] },
+    });
+    model.dispose();
+    const config = join(directory, 'quick.json');
+    await writeFile(config, JSON.stringify({ training: { epochs: 2 }, none: { warmupEpochs: 1 } }));
+    const out = join(directory, 'run');
+    await runCommand(train, {
+      rawArgs: [
+        '--model',
+        join(directory, 'user', 'model.json'),
+        '--config',
+        config,
+        '--out',
+        out,
+        '--quiet',
+        '--backend',
+        'wasm',
+      ],
+    });
+    expect(process.exitCode).toBeUndefined();
+    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
+    expect(report.config.model).toEqual({ architecture: 'custom' });
+    expect(report.undefended.ba).toBeGreaterThan(0.5);
+    expect(stdout).toContain('NONE (signature)');
+    await runCommand(evaluate, { rawArgs: ['--model', join(out, 'model'), '--backend', 'wasm'] });
+    expect(stdout).toMatch(/BA \d+\.\d+% on 2000 test samples/);
   });
 
   it('trains with and without NONE, writes the report, then evaluates the saved model', async () => {

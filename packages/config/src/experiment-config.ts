@@ -92,7 +92,9 @@ export async function readExperimentConfig(file: string): Promise<ExperimentConf
 }
 
 /** The plain options `runExperiment` takes, from a parsed config. */
-export function toExperimentOptions(config: ExperimentConfig): ExperimentOptions {
+export function toExperimentOptions(
+  config: ExperimentConfig,
+): ExperimentOptions & { dataset: DatasetOptions } {
   const { training } = config;
   const schedule = training.schedule ?? {
     type: 'multistep' as const,

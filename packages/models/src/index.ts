@@ -13,7 +13,7 @@ export { ACTIVATION_NAMES, type ActivationName, ARCHITECTURES, type Architecture
 export { buildNin, NIN_DROPOUT } from './nin';
 export { type ResetMode, type ResetNeuronsOptions, resetNeurons } from './reset-neurons';
 export { buildResnet18, buildResnet34, RESNET_BLOCKS } from './resnet';
-export { loadModel, MODEL_FILES, saveModel } from './save-load';
+export { loadLayersModelFile, loadModel, MODEL_FILES, saveModel } from './save-load';
 export { SeededDropout, type SeededDropoutArgs, setDropoutStep } from './seeded-dropout';
 export { buildSmallCnn } from './small-cnn';
 export type {

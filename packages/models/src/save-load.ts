@@ -1,5 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { registerCustomLayers } from './activations';
@@ -82,48 +82,90 @@ async function readJson(path: string): Promise<Record<string, unknown>> {
 }
 
 /**
+ * Loads a tfjs LayersModel saved the usual way (`model.save('file://dir')` with tfjs-node,
+ * `saveModel` here, or a browser download): `path` is its `model.json` or the folder that
+ * holds one; the weight files its manifest names are read beside it. Works without
+ * `@tensorflow/tfjs-node`. The caller owns the returned model.
+ *
+ * @example
+ * const model = await loadLayersModelFile('my-model/model.json');
+ * @throws {ModelError} `E_NOT_FOUND` for a missing file, `E_CORRUPT_MODEL` when the file is
+ * not a LayersModel (a GraphModel, no topology) or its weights do not fit the manifest.
+ */
+export async function loadLayersModelFile(path: string): Promise<tfl.LayersModel> {
+  registerCustomLayers();
+  const info = await stat(path).catch(() => undefined);
+  if (info === undefined)
+    throw new ModelError('E_NOT_FOUND', `loadModel: no file or folder ${path}`);
+  const topologyPath = info.isDirectory() ? join(path, MODEL_FILES.topology) : path;
+  const topology = await readJson(topologyPath);
+  if (topology.format === 'graph-model') {
+    throw new ModelError(
+      'E_CORRUPT_MODEL',
+      `loadModel: ${topologyPath} is a tfjs GraphModel (inference only); NONE trains a LayersModel`,
+    );
+  }
+  const manifest = topology.weightsManifest as
+    | Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>
+    | undefined;
+  if (topology.modelTopology === undefined || manifest === undefined) {
+    throw new ModelError(
+      'E_CORRUPT_MODEL',
+      `loadModel: ${topologyPath} is not a tfjs LayersModel (it has no modelTopology or weightsManifest)`,
+    );
+  }
+  const weightSpecs = manifest.flatMap((group) => group.weights);
+  const parts: Buffer[] = [];
+  const weightPaths = manifest
+    .flatMap((group) => group.paths)
+    .map((file) => join(dirname(topologyPath), file));
+  for (const weightsPath of weightPaths) {
+    try {
+      parts.push(await readFile(weightsPath));
+    } catch (cause) {
+      throw new ModelError('E_NOT_FOUND', `loadModel: cannot read ${weightsPath}`, { cause });
+    }
+  }
+  const buffer = Buffer.concat(parts);
+  const bytes = { float32: 4, int32: 4, bool: 1 } as Record<string, number>;
+  const expectedBytes = weightSpecs.reduce(
+    (sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * (bytes[spec.dtype] ?? 4),
+    0,
+  );
+  if (buffer.byteLength !== expectedBytes || weightSpecs.some((s) => s.quantization)) {
+    throw new ModelError(
+      'E_CORRUPT_MODEL',
+      `loadModel: ${weightPaths.join(', ')} ${weightPaths.length === 1 ? 'holds' : 'hold'} ${buffer.byteLength} bytes, the manifest of ${topologyPath} expects ${expectedBytes}${weightSpecs.some((s) => s.quantization) ? ' (quantized weights are not supported)' : ''}`,
+    );
+  }
+  const weightData = buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength);
+  try {
+    return await tfl.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: topology.modelTopology as object,
+        weightSpecs,
+        weightData,
+      }),
+    );
+  } catch (cause) {
+    throw new ModelError(
+      'E_CORRUPT_MODEL',
+      `loadModel: ${topologyPath} does not describe a LayersModel tfjs can build: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+}
+
+/**
  * Loads a folder written by `saveModel`. The caller owns the returned model.
  *
  * @throws {ModelError} `E_NOT_FOUND` for a missing file, `E_CORRUPT_MODEL` when the files
  * do not describe a model (bad JSON, weights of the wrong size).
  */
 export async function loadModel(directory: string): Promise<BuiltModel> {
-  registerCustomLayers();
-  const topologyPath = join(directory, MODEL_FILES.topology);
-  const topology = await readJson(topologyPath);
   const metadata = (await readJson(
     join(directory, MODEL_FILES.metadata),
   )) as unknown as ModelMetadata;
-  const manifest = topology.weightsManifest as
-    | Array<{ weights: tf.io.WeightsManifestEntry[] }>
-    | undefined;
-  const weightSpecs = manifest?.flatMap((group) => group.weights);
-  if (topology.modelTopology === undefined || weightSpecs === undefined) {
-    throw new ModelError(
-      'E_CORRUPT_MODEL',
-      `loadModel: ${topologyPath} has no modelTopology or weightsManifest`,
-    );
-  }
-  const weightsPath = join(directory, MODEL_FILES.weights);
-  let buffer: Buffer;
-  try {
-    buffer = await readFile(weightsPath);
-  } catch (cause) {
-    throw new ModelError('E_NOT_FOUND', `loadModel: cannot read ${weightsPath}`, { cause });
-  }
-  const expectedBytes = weightSpecs.reduce(
-    (sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * 4,
-    0,
-  );
-  if (buffer.byteLength !== expectedBytes) {
-    throw new ModelError(
-      'E_CORRUPT_MODEL',
-      `loadModel: ${weightsPath} holds ${buffer.byteLength} bytes, the manifest expects ${expectedBytes}`,
-    );
-  }
-  const weightData = buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength);
-  const model = await tfl.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: topology.modelTopology as object, weightSpecs, weightData }),
-  );
+  const model = await loadLayersModelFile(join(directory, MODEL_FILES.topology));
   return { model, metadata };
 }

@@ -2,9 +2,10 @@ import { resolve } from 'node:path';
 import { attackTestSet } from '@none/attacks';
 import { toExperimentOptions } from '@none/config';
 import { loadDataset } from '@none/data';
-import { loadModel } from '@none/models';
+import { loadLayersModelFile } from '@none/models';
 import { accuracy, argmaxRows, predictLogits } from '@none/trainer';
 import { defineCommand } from 'citty';
+import { checkOptions, UsageError } from '../_args';
 import { BACKEND_ARGS, initBackendFromArgs } from '../_backend';
 import { loadConfigArgument } from '../_config';
 import { guard } from '../_errors';
@@ -17,8 +18,8 @@ export default defineCommand({
   args: {
     model: {
       type: 'string',
-      description: 'Saved model folder (e.g. runs/default/model)',
-      required: true,
+      description:
+        "A saved model: a run's folder (e.g. runs/default/model), or any tfjs LayersModel (its model.json or folder)",
     },
     config: {
       type: 'string',
@@ -27,11 +28,15 @@ export default defineCommand({
     },
     ...BACKEND_ARGS,
   },
-  async run({ args }) {
+  async run({ args, rawArgs }) {
     await guard(async () => {
+      checkOptions('eval', rawArgs, this.args ?? {});
+      if (!args.model)
+        throw new UsageError('eval: --model is required (a saved model folder or model.json)');
       const options = toExperimentOptions(await loadConfigArgument(args.config));
       await initBackendFromArgs(args);
-      const { model } = await loadModel(resolve(args.model));
+      // A softmax output ranks classes like the logits do, so any LayersModel is evaluated as is.
+      const model = await loadLayersModelFile(resolve(args.model));
       const { test } = await loadDataset(options.dataset);
       const ba = accuracy(
         argmaxRows(await predictLogits(model, test), test.numClasses),

@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { toExperimentOptions } from '@none/config';
+import { loadLayersModelFile } from '@none/models';
 import { defenseWarnings, noneFinding, runExperiment } from '@none/trainer';
 import { defineCommand } from 'citty';
+import { checkOptions, checkOutputFolder } from '../_args';
 import { BACKEND_ARGS, initBackendFromArgs } from '../_backend';
 import { loadConfigArgument } from '../_config';
 import { guard } from '../_errors';
@@ -20,6 +22,11 @@ export default defineCommand({
       type: 'string',
       description: 'Experiment config (JSON or YAML); default: the embedded MNIST default',
     },
+    model: {
+      type: 'string',
+      description:
+        "Your own tfjs LayersModel (its model.json, or the folder that holds it) instead of the config's model; its weights are redrawn from the seed",
+    },
     out: {
       type: 'string',
       description: 'Output folder (report.json, report.md, model, checkpoints)',
@@ -34,18 +41,24 @@ export default defineCommand({
     ...BACKEND_ARGS,
     quiet: { type: 'boolean', description: 'Print only the summary', default: false },
   },
-  async run({ args }) {
+  async run({ args, rawArgs }) {
     await guard(async () => {
+      checkOptions('train', rawArgs, this.args ?? {});
       const withSeed = await loadConfigArgument(args.config, args.seed);
-      const backend = await initBackendFromArgs(args);
       const out = resolve(args.out);
+      await checkOutputFolder(out);
+      const backend = await initBackendFromArgs(args);
+      const userModel = args.model ? await loadLayersModelFile(resolve(args.model)) : undefined;
+      const options = toExperimentOptions(withSeed);
+      if (userModel) options.model = { architecture: 'custom' };
       if (!args.quiet) process.stderr.write(`backend: ${backend.description}\noutput: ${out}\n`);
       const progress = createProgressReporter({
         interactive: Boolean(process.stderr.isTTY),
         quiet: args.quiet,
       });
       try {
-        const report = await runExperiment(toExperimentOptions(withSeed), {
+        const report = await runExperiment(options, {
+          ...(userModel ? { model: userModel } : {}),
           outDir: out,
           resume: args.resume,
           onEvent: (event) => progress.onEvent(event),
@@ -59,6 +72,7 @@ export default defineCommand({
         process.stdout.write(`report: ${out}/report.json, ${out}/report.md\n`);
       } finally {
         progress.stop();
+        userModel?.dispose();
       }
     });
   },
