@@ -77,17 +77,19 @@ describe('none', () => {
     const directory = await temporaryDirectory();
     const file = join(directory, 'a-file');
     await writeFile(file, 'not a folder');
-    const cases: [Parameters<typeof runCommand>[0], string[], RegExp][] = [
-      [train, ['--epochs', '3'], /^none: train: unknown option --epochs\n$/],
-      [train, ['--ot', 'x'], /^none: train: unknown option --ot \(did you mean --out\?\)\n$/],
-      [train, ['--out', file], /^none: --out .*a-file is a file, not a folder\n$/],
+    const run = (command: 'train' | 'eval', rawArgs: string[]) =>
+      command === 'train' ? runCommand(train, { rawArgs }) : runCommand(evaluate, { rawArgs });
+    const cases: ['train' | 'eval', string[], RegExp][] = [
+      ['train', ['--epochs', '3'], /^none: train: unknown option --epochs\n$/],
+      ['train', ['--ot', 'x'], /^none: train: unknown option --ot \(did you mean --out\?\)\n$/],
+      ['train', ['--out', file], /^none: --out .*a-file is a file, not a folder\n$/],
       [
         train,
         ['--out', join(file, 'sub')],
         /^none: --out .* cannot be written \(a part of the path is a file\)\n$/,
       ],
       [
-        train,
+        'train',
         ['--model', join(directory, 'missing.json'), '--out', join(directory, 'o')],
         /^none: loadModel: no file or folder .*missing\.json\n$/,
       ],
@@ -101,7 +103,7 @@ describe('none', () => {
       stderr = '';
       process.exitCode = undefined;
       const started = performance.now();
-      await runCommand(command, { rawArgs });
+      await run(command, rawArgs);
       expect(process.exitCode, rawArgs.join(' ')).toBe(1);
       expect(stderr).toMatch(message);
       expect(performance.now() - started).toBeLessThan(2000);
