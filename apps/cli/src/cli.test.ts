@@ -84,7 +84,7 @@ describe('none', () => {
       ['train', ['--ot', 'x'], /^none: train: unknown option --ot \(did you mean --out\?\)\n$/],
       ['train', ['--out', file], /^none: --out .*a-file is a file, not a folder\n$/],
       [
-        train,
+        'train',
         ['--out', join(file, 'sub')],
         /^none: --out .* cannot be written \(a part of the path is a file\)\n$/,
       ],
@@ -94,7 +94,7 @@ describe('none', () => {
         /^none: loadModel: no file or folder .*missing\.json\n$/,
       ],
       [
-        evaluate,
+        'eval',
         ['--modle', 'x'],
         /^none: eval: unknown option --modle \(did you mean --model\?\)\n$/,
       ],
