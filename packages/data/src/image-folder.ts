@@ -72,7 +72,8 @@ const TROJAI_NAME = /^class_(\d+)_example_(\d+)\.[^.]+$/i;
 /**
  * Loads a folder of labelled images (PNG or JPEG, decoded with sharp), resized to one size:
  * ImageNet-10/Imagenette style (one sub-folder per class, class names sorted) or TrojAI
- * style (`class_<k>_example_<m>.png`). Samples are ordered by class, then file name.
+ * style (`class_<k>_example_<m>.png`). Samples are ordered by class, then file name;
+ * `files[i]` is the path sample i was read from.
  *
  * @example
  * ```ts
@@ -86,7 +87,9 @@ const TROJAI_NAME = /^class_(\d+)_example_(\d+)\.[^.]+$/i;
  * listed class), `E_PARSE` (a TrojAI file name without a class), `E_DECODE` (an image that
  * cannot be decoded), each naming the file or folder
  */
-export async function loadImageFolder(options: LoadImageFolderOptions): Promise<ImageDataset> {
+export async function loadImageFolder(
+  options: LoadImageFolderOptions,
+): Promise<ImageDataset & { files: string[] }> {
   const caller = 'loadImageFolder';
   const {
     directory,
@@ -202,5 +205,7 @@ export async function loadImageFolder(options: LoadImageFolderOptions): Promise<
     numClasses,
   };
   if (classNames !== undefined) dataset.classNames = [...classNames];
-  return dtype === 'float32' ? toFloat32(dataset) : dataset;
+  // The file of every sample, in sample order: what a report of removed samples names.
+  const files = samples.map((sample) => sample.file);
+  return { ...(dtype === 'float32' ? toFloat32(dataset) : dataset), files };
 }

@@ -79,10 +79,14 @@ export interface ExperimentOptions {
      */
     retrainEpochs?: number;
     /**
-     * Epochs of plain training before the first detection.
-     * @default training.epochs - rounds * epochsPerRound (NONE then trains as many epochs as plain training)
+     * Epochs of plain training before the first detection, or `'auto'`: until an epoch's
+     * training accuracy reaches `warmupAccuracy` (the model has learnt the data, and with it
+     * any backdoor), at most half of `training.epochs`.
+     * @default 'auto' for `signature`; training.epochs - rounds * epochsPerRound for the others
      */
-    warmupEpochs?: number;
+    warmupEpochs?: number | 'auto';
+    /** `warmupEpochs: 'auto'`: the training accuracy that ends the warm-up. @default 0.9 */
+    warmupAccuracy?: number;
   };
   baselines?: BaselineOptions;
   /** Samples per evaluation/probe batch. @default 512 */

@@ -130,6 +130,10 @@ interface RunState {
   stage: Stage | 'done';
   /** Epochs completed in the stage. */
   epoch: number;
+  /** Epochs the NONE warm-up trained (with `warmupEpochs: 'auto'`, known once it ends). */
+  warmedUp?: number;
+  /** Training accuracy of the warm-up's last epoch (an `'auto'` warm-up resumes on it). */
+  warmupAccuracy?: number;
   elapsedMs: number;
   undefended?: ModelResult;
   defendedMs?: number;
@@ -229,16 +233,22 @@ export async function runExperiment(
   const none = resolveNoneOptions(options.none);
   const totalEpochs = options.training.epochs;
   const fineTuneEpochs = none.rounds * none.epochsPerRound;
-  const warmupEpochs =
+  const warmupSetting =
     options.none?.warmupEpochs ??
     (none.variant === 'signature' ? SIGNATURE_SCHEDULE.warmupEpochs : totalEpochs - fineTuneEpochs);
+  /** `'auto'`: warm up until an epoch's training accuracy reaches this, at most half the epochs. */
+  const warmupAccuracy = options.none?.warmupAccuracy ?? SIGNATURE_SCHEDULE.warmupAccuracy;
+  const warmupCap =
+    warmupSetting === 'auto' ? Math.max(1, Math.floor(totalEpochs / 2)) : warmupSetting;
   /** `signature` retrains on the kept samples by default (it has no fine-tune rounds). */
   const retrain = options.none?.retrain ?? none.variant === 'signature';
-  /** The retrain on the kept samples: as many epochs as plain training has left after the warm-up (signature), or all of them. */
-  const retrainEpochs =
+  /** Epochs the warm-up trained (fixed, or where an `'auto'` warm-up stopped). */
+  const warmedUp = () => state.warmedUp ?? warmupCap;
+  /** The retrain on the kept samples: the epochs plain training has left after the warm-up (signature), or all of them. */
+  const retrainEpochs = () =>
     options.none?.retrainEpochs ??
-    (none.variant === 'signature' ? totalEpochs - warmupEpochs : totalEpochs);
-  if (options.defense === 'NONE' && warmupEpochs < 1) {
+    (none.variant === 'signature' ? totalEpochs - warmedUp() : totalEpochs);
+  if (options.defense === 'NONE' && warmupCap < 1) {
     throw new RangeError(
       `runExperiment: NONE needs at least one warm-up epoch: training.epochs (${totalEpochs}) must exceed none.rounds x none.epochsPerRound (${fineTuneEpochs}), or set none.warmupEpochs`,
     );
@@ -309,7 +319,14 @@ export async function runExperiment(
     built: BuiltModel,
     stage: Stage,
     epochs: number,
-    extra: { indices?: Int32Array; seed?: number; firstEpoch?: number } = {},
+    extra: {
+      indices?: Int32Array;
+      seed?: number;
+      firstEpoch?: number;
+      /** Sees each epoch's logs before the epoch's checkpoint is written. */
+      onLogs?: (logs: EpochLogs) => void;
+      stopAfter?: (logs: EpochLogs) => boolean;
+    } = {},
   ): Promise<void> => {
     const variables = built.model.trainableWeights.map((w) => w.read() as tf.Variable);
     const optimizer = createOptimizer(variables, options.training.optimizer);
@@ -331,7 +348,9 @@ export async function runExperiment(
         augment: options.training.augment,
         indices: extra.indices,
         onBatchEnd: (b, batches) => run.onEvent?.({ type: 'batch', stage, batch: b, batches }),
+        ...(extra.stopAfter ? { stopAfter: extra.stopAfter } : {}),
         onEpochEnd: async (logs) => {
+          extra.onLogs?.(logs);
           state.epoch += 1;
           state.elapsedMs += performance.now() - started;
           await run.onEvent?.({ type: 'epoch', stage, logs, epochs });
@@ -662,8 +681,20 @@ export async function runExperiment(
     const built = await build(0);
     try {
       if (state.stage === 'warmup') {
-        await trainStage(built, 'warmup', warmupEpochs);
-        state = { ...state, stage: 'none', epoch: 0 };
+        const reached = (accuracy: number | undefined) =>
+          warmupSetting === 'auto' && accuracy !== undefined && accuracy >= warmupAccuracy;
+        if (!reached(state.warmupAccuracy)) {
+          await trainStage(built, 'warmup', warmupCap, {
+            onLogs: (logs) => {
+              state.warmupAccuracy = logs.accuracy;
+            },
+            stopAfter: (logs) => reached(logs.accuracy),
+          });
+        } else if (restored?.state.stage === 'warmup') {
+          writeModelWeights(built.model, restored.weights);
+          restored = undefined;
+        }
+        state = { ...state, stage: 'none', epoch: 0, warmedUp: state.epoch };
         await save(built);
       }
       if (state.stage === 'none') {
@@ -681,7 +712,7 @@ export async function runExperiment(
           batchSize: options.training.batchSize,
           augment: options.training.augment,
           seed: options.seed,
-          firstEpoch: warmupEpochs,
+          firstEpoch: warmedUp(),
           poisonedIndices: poisoned?.poisonedIndices,
           ...(state.none ? { state: state.none } : {}),
           onEvent: (event) => run.onEvent?.({ type: 'none', event }),
@@ -718,7 +749,7 @@ export async function runExperiment(
           const kept = keptIndices(trainSet.shape[0], removed);
           finalModel = await build(1);
           if (state.epoch === 0 && !restored) await save(finalModel);
-          await trainStage(finalModel, 'retrain', retrainEpochs, {
+          await trainStage(finalModel, 'retrain', retrainEpochs(), {
             indices: kept,
             seed: options.seed + 1,
           });
@@ -728,7 +759,7 @@ export async function runExperiment(
           const trainedRounds = (state.none?.records ?? []).filter(
             (r) => r.removed > 0 || Object.values(r.neuronsReset).some((c) => c > 0),
           ).length;
-          const trained = warmupEpochs + trainedRounds * none.epochsPerRound;
+          const trained = warmedUp() + trainedRounds * none.epochsPerRound;
           await trainStage(built, 'retrain', Math.max(0, totalEpochs - trained), {
             firstEpoch: trained,
           });

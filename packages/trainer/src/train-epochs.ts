@@ -54,6 +54,8 @@ export interface TrainEpochsOptions {
   loss?: (logits: tf.Tensor2D, labels: tf.Tensor1D) => tf.Scalar;
   onBatchEnd?: (batch: number, batches: number, logs: { loss: number }) => void | Promise<void>;
   onEpochEnd?: (logs: EpochLogs) => void | Promise<void>;
+  /** Ends training early when it returns true for an epoch's logs (after `onEpochEnd`). */
+  stopAfter?: (logs: EpochLogs) => boolean;
 }
 
 /** Mixes a seed with an epoch (and a stream) into a 32-bit seed. */
@@ -208,6 +210,7 @@ export async function trainEpochs(
       };
       history.push(logs);
       await options.onEpochEnd?.(logs);
+      if (options.stopAfter?.(logs)) break;
     }
   } finally {
     unfreeze();

@@ -95,11 +95,14 @@ export const noneSchema = z.strictObject({
   /** Epochs of the retrain (default: training.epochs). */
   retrainEpochs: z.number().int().positive().optional(),
   /**
-   * Epochs before the first detection: 2 for `signature`, 3 for the other variants (the
+   * Epochs before the first detection: 'auto' for `signature` (until the training accuracy
+   * reaches warmupAccuracy, at most half the epochs), 3 for the other variants (the
    * backdoor is learnt, and detectable, within the first epochs). Without retrain, set it to
    * training.epochs - rounds x epochsPerRound.
    */
-  warmupEpochs: z.number().int().positive().optional(),
+  warmupEpochs: z.union([z.number().int().positive(), z.literal('auto')]).optional(),
+  /** warmupEpochs 'auto' (the signature default): the training accuracy that ends the warm-up (default 0.9). */
+  warmupAccuracy: z.number().gt(0).max(1).optional(),
   /** `signature`: the last this many neuron layers are read (default 2). */
   signatureLayers: z.number().int().positive().optional(),
   /** `signature`: input-space neighbours per sample (default 10). */

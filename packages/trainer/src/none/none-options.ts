@@ -82,12 +82,18 @@ export const NONE_DEFAULTS = {
 } as const satisfies Required<NoneOptions>;
 
 /**
- * The schedule of the `signature` variant: one detection after `warmupEpochs` epochs, no
+ * The schedule of the `signature` variant: one detection once an epoch's training accuracy
+ * reaches `warmupAccuracy` (at most half the epochs; `warmupEpochs: 'auto'`), no
  * fine-tune; the experiment runner then trains a fresh model on the kept samples for the
  * remaining epochs (the same total as plain training), or, when nothing was removed, trains
  * the warm-up model on.
  */
-export const SIGNATURE_SCHEDULE = { rounds: 1, epochsPerRound: 0, warmupEpochs: 2 } as const;
+export const SIGNATURE_SCHEDULE = {
+  rounds: 1,
+  epochsPerRound: 0,
+  warmupEpochs: 'auto',
+  warmupAccuracy: 0.9,
+} as const;
 
 export type ResolvedNoneOptions = Omit<Required<NoneOptions>, 'selection'> & {
   selection: 'top-1' | number;
