@@ -12,12 +12,18 @@ import * as tfl from '@tensorflow/tfjs-layers';
 export function myModel(): tfl.Sequential {
   return tfl.sequential({
     layers: [
-      tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 5, activation: 'relu' }),
+      tfl.layers.conv2d({
+        inputShape: [28, 28, 1],
+        filters: 16,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+      }),
       tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu' }),
+      tfl.layers.conv2d({ filters: 24, kernelSize: 3, padding: 'same', activation: 'relu' }),
       tfl.layers.maxPooling2d({ poolSize: 2 }),
       tfl.layers.flatten(),
-      tfl.layers.dense({ units: 32, activation: 'relu' }),
+      tfl.layers.dense({ units: 48, activation: 'relu' }),
       tfl.layers.dense({ units: 10, activation: 'softmax' }),
     ],
   });
