@@ -70,6 +70,33 @@ describe('prepareUserModel', () => {
     });
   }
 
+  it('keeps BatchNorm and logits outputs as they are', async () => {
+    const input = tfl.input({ shape: [8, 8, 1] });
+    let x = tfl.layers
+      .conv2d({ filters: 4, kernelSize: 3, name: 'c1' })
+      .apply(input) as tfl.SymbolicTensor;
+    x = tfl.layers.batchNormalization({ name: 'bn1' }).apply(x) as tfl.SymbolicTensor;
+    x = tfl.layers.activation({ activation: 'relu', name: 'r1' }).apply(x) as tfl.SymbolicTensor;
+    x = tfl.layers
+      .conv2d({ filters: 4, kernelSize: 3, activation: 'relu', name: 'c2' })
+      .apply(x) as tfl.SymbolicTensor;
+    x = tfl.layers.flatten().apply(x) as tfl.SymbolicTensor;
+    const output = tfl.layers.dense({ units: 3, name: 'logits' }).apply(x) as tfl.SymbolicTensor;
+    const user = tfl.model({ inputs: input, outputs: output });
+    const { model, metadata } = await prepareUserModel(user);
+    const x0 = images();
+    const a = user.predict(x0) as tf.Tensor;
+    const b = model.predict(x0) as tf.Tensor;
+    expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!).toBeLessThan(1e-6);
+    expect(metadata.neurons.map((n) => [n.layer, n.preActivation, n.batchNorm])).toEqual([
+      ['c1', 'bn1', 'bn1'],
+      ['c2', 'c2', undefined],
+    ]);
+    tf.dispose([x0, a, b]);
+    user.dispose();
+    model.dispose();
+  });
+
   it('gives the user model nothing new: it still fuses, and describeNeurons still refuses it', async () => {
     const user = sequentialCnn();
     await prepareUserModel(user).then((p) => p.model.dispose());
