@@ -53,7 +53,51 @@ it('exports exactly its public API', () => {
   `);
 });
 
-it('exports exactly its zod schemas at /schema and its model-driven attacks at /model', async () => {
-  expect(Object.keys(await import('./schema')).sort()).toMatchInlineSnapshot();
-  expect(Object.keys(await import('./model/index')).sort()).toMatchInlineSnapshot();
+it('exports exactly its zod schemas at /schema', async () => {
+  expect(Object.keys(await import('./schema')).sort()).toMatchInlineSnapshot(`
+    [
+      "attackConfigSchema",
+      "badNetsAttackSchema",
+      "blendAttackSchema",
+      "dynamicPatchAttackSchema",
+      "filterAttackSchema",
+      "patchPatternSchema",
+      "pixelAttackSchema",
+      "poisonOptionsSchema",
+      "seedSchema",
+      "sigAttackSchema",
+      "triggerColorSchema",
+      "triggerImageSchema",
+      "triggerPositionSchema",
+      "wanetAttackSchema",
+      "watermarkAttackSchema",
+    ]
+  `);
+});
+
+it('exports exactly its model-driven attacks at /model', async () => {
+  expect(Object.keys(await import('./model/index')).sort()).toMatchInlineSnapshot(`
+    [
+      "HIDDEN_TRIGGER_DEFAULTS",
+      "HIDDEN_TRIGGER_PATCH_DEFAULTS",
+      "LABEL_CONSISTENT_DEFAULTS",
+      "NATURAL_TROJAN_BUDGETS",
+      "PGD_DEFAULTS",
+      "PGD_NORMS",
+      "REVERSE_ENGINEER_DEFAULTS",
+      "TRIGGER_SPLITS",
+      "adaptiveActivationLoss",
+      "adaptiveAttackLoss",
+      "featureExtractorOf",
+      "hiddenTriggerPoison",
+      "labelConsistentPoison",
+      "layerActivationLoss",
+      "naturalTrojanScan",
+      "pasteTriggerAtRandom",
+      "pgdPerturb",
+      "poisonClientDataset",
+      "reverseEngineerTrigger",
+      "splitTriggerForClients",
+    ]
+  `);
 });

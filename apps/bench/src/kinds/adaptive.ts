@@ -16,7 +16,6 @@ import {
   argmaxRows,
   createOptimizer,
   detectionQuality,
-  type ExperimentOptions,
   epochSeed,
   gatherBatch,
   type NoneRoundRecord,
@@ -239,7 +238,7 @@ export async function executeAdaptiveRun(
   const where = `${options.suite}/${spec.id}`;
   const params = parseAdaptiveParams(spec.params, where);
   const config = parseExperimentConfig(spec.config, where);
-  const experiment: ExperimentOptions = toExperimentOptions(config);
+  const experiment = toExperimentOptions(config);
   if (!experiment.attack) {
     throw new RangeError(`${where}: an adaptive run needs an attack (config.attack is null)`);
   }

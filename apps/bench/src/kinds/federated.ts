@@ -411,7 +411,8 @@ export async function executeFederatedRun(
       `${where}: federated runs detect on the clients' pooled neuron values, which the signature variant does not read; set none.variant to consensus, paper or confidence-gap`,
     );
   }
-  const warmupRounds = params.warmupRounds ?? config.none.warmupEpochs ?? 3;
+  const configured = config.none.warmupEpochs;
+  const warmupRounds = params.warmupRounds ?? (typeof configured === 'number' ? configured : 3);
   const roundsPerDetection = params.roundsPerDetection ?? Math.max(1, none.epochsPerRound);
   const attack = experiment.attack?.config;
   if (attack?.type !== 'badnets') {
