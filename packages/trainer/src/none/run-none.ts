@@ -5,6 +5,7 @@ import { collectPatterns, createActivationProbe } from '@none/probe';
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { keptIndices } from '../_batches';
+import { TrainerError } from '../errors';
 import { detectionQuality } from '../metrics';
 import {
   createOptimizer,
@@ -118,8 +119,9 @@ export function detectNone(activations: NoneActivations, options: NoneOptions = 
         maxClusterFraction: o.maxClusterFraction,
       });
     case 'signature':
-      throw new RangeError(
-        'detectNone: the signature variant reads activation patterns, not neuron values; use runNone',
+      throw new TrainerError(
+        'E_INVALID_ARGUMENT',
+        'detectNone: the signature variant reads activation patterns, not neuron values; use runNone (or detectSignature)',
       );
     default:
       throw new RangeError(`detectNone: unknown variant ${String(o.variant)}`);
