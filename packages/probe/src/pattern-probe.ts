@@ -82,10 +82,10 @@ export async function collectPatterns(
           t.rank === 4 && (factor[0] > 1 || factor[1] > 1)
             ? tf.maxPool(t as tf.Tensor4D, factor, factor, 'same')
             : t;
-        return tf.cast(tf.greater(pooled, 0), 'int32');
+        return tf.greater(pooled, 0); // bool: its data is a Uint8Array of 0 and 1
       });
     });
-    const data = await Promise.all(on.map((t) => t.data() as Promise<Int32Array>));
+    const data = await Promise.all(on.map((t) => t.data() as Promise<Uint8Array>));
     for (const t of on) t.dispose();
     data.forEach((values, i) => {
       bits[i]!.set(values, start * pools[i]!.units);
