@@ -76,6 +76,15 @@ describe('detectSignature', () => {
     expect(detectSignature(input, { minSignature: 21 }).flagged.length).toBe(0);
   });
 
+  it('starts from the principal direction when no sample is a seed, with principalStarts', () => {
+    const { input, poisoned } = syntheticSet({ clean: 150, poisoned: 40 });
+    const unseeded = { ...input, disagreement: input.labels.map(() => 0) };
+    expect(detectSignature(unseeded).flagged.length).toBe(0);
+    expect(Array.from(detectSignature(unseeded, { principalStarts: true }).flagged)).toEqual(
+      poisoned,
+    );
+  });
+
   it('finds nothing on clean data', () => {
     const { input } = syntheticSet({ clean: 150, poisoned: 0 });
     expect(detectSignature(input).flagged.length).toBe(0);

@@ -132,9 +132,9 @@ export function detectSignature(
     const patterns = new ClassPatterns(bits, units, rows);
 
     // 2. Candidate groups, from two starts: the seeds' side of their separating direction
-    // (refined by units the rest never holds on, or by units the group always holds on), and
-    // the two sides of the class's principal direction (where a large trigger makes
-    // poisoned images each other's neighbours, so they are not seeds).
+    // (refined by units the rest never holds on, or by units the group always holds on), and,
+    // with `principalStarts`, the two sides of the class's principal direction (where a large
+    // trigger makes poisoned images each other's neighbours, so they are not seeds).
     const candidates: { group: number[]; signature: number[] }[] = [];
     if (seeds.length >= o.minGroup) {
       const direction = patterns.difference(patterns.onRate(seeds));
