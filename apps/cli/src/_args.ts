@@ -30,7 +30,7 @@ function distance(a: string, b: string): number {
  * Rejects an option the command does not define (citty ignores them), naming the closest
  * one it does. Positional arguments and everything after `--` are left alone.
  *
- * @throws {UsageError} `unknown option --epochs (did you mean --seed?)`
+ * @throws {UsageError} `train: unknown option --ot (did you mean --out?)`
  */
 export function checkOptions(command: string, rawArgs: readonly string[], known: object): void {
   const names = new Set(Object.keys(known).flatMap((name) => [name, kebab(name)]));
