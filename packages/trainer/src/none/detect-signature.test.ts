@@ -78,7 +78,7 @@ describe('detectSignature', () => {
 
   it('starts from the principal direction when no sample is a seed, with principalStarts', () => {
     const { input, poisoned } = syntheticSet({ clean: 150, poisoned: 40 });
-    const unseeded = { ...input, disagreement: input.labels.map(() => 0) };
+    const unseeded = { ...input, disagreement: new Float64Array(input.labels.length) };
     expect(detectSignature(unseeded).flagged.length).toBe(0);
     expect(Array.from(detectSignature(unseeded, { principalStarts: true }).flagged)).toEqual(
       poisoned,
