@@ -20,13 +20,7 @@ export function formatReportMarkdown(report: ExperimentReport): string {
       `${report.dataset.shape.join('x')}, ${report.dataset.numClasses} classes`,
   );
   lines.push(
-    `- model: ${
-      'width' in config.model ||
-      'activation' in config.model ||
-      config.model.architecture !== 'custom'
-        ? `${config.model.architecture} (width ${'width' in config.model ? (config.model.width ?? 1) : 1}, ${'activation' in config.model ? (config.model.activation ?? 'relu') : 'relu'})`
-        : "custom (the caller's LayersModel)"
-    }, ` +
+    `- model: ${describeModel(config.model)}, ` +
       `${config.training.epochs} epochs, batch ${config.training.batchSize}, ${config.training.optimizer.type}`,
   );
   if (report.attack) {
@@ -78,4 +72,13 @@ export function formatReportMarkdown(report: ExperimentReport): string {
   }
   lines.push('');
   return lines.join('\n');
+}
+
+/** `small-cnn (width 1, relu)`, or what a caller's own model is called. */
+function describeModel(model: ExperimentReport['config']['model']): string {
+  if (!('width' in model || 'activation' in model) && model.architecture === 'custom') {
+    return "custom (the caller's LayersModel)";
+  }
+  const { width = 1, activation = 'relu' } = model as { width?: number; activation?: string };
+  return `${model.architecture} (width ${width}, ${activation})`;
 }

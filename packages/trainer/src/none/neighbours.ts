@@ -59,18 +59,23 @@ export function nearestNeighbours(
     for (let start = 0; start < q; start += block) {
       const size = Math.min(block, q - start);
       const ids = Int32Array.from({ length: size }, (_, t) => queries[start + t]!);
+      // One neighbour more than asked: the query itself (distance 0) is dropped below.
       const found = tf.tidy(() => {
         const x = tf.gather(reference, tf.tensor1d(ids, 'int32'));
-        // |r|^2 - 2 x.r, plus +inf on the query itself (ranking ignores |x|^2).
-        let distance = tf.sub(penalty, tf.mul(tf.matMul(x, reference, false, true), 2));
-        // (wasm's OneHot drops a float on-value, so the self mask is written here.)
-        const selfMask = new Float32Array(size * n);
-        for (let t = 0; t < size; t++) selfMask[t * n + ids[t]!] = 1e30;
-        distance = tf.add(distance, tf.tensor2d(selfMask, [size, n]));
-        return tf.topk(tf.neg(distance), k).indices;
+        // |r|^2 - 2 x.r ranks the rows like |x - r|^2 (|x|^2 is the same along a row).
+        const distance = tf.sub(penalty, tf.mul(tf.matMul(x, reference, false, true), 2));
+        return tf.topk(tf.neg(distance), Math.min(k + 1, n)).indices;
       });
-      result.set(found.dataSync() as Int32Array, start * k);
+      const ranked = found.dataSync() as Int32Array;
+      const width = found.shape[1]!;
       found.dispose();
+      for (let t = 0; t < size; t++) {
+        let kept = 0;
+        for (let j = 0; j < width && kept < k; j++) {
+          const index = ranked[t * width + j]!;
+          if (index !== ids[t]) result[(start + t) * k + kept++] = index;
+        }
+      }
     }
   } finally {
     reference.dispose();
