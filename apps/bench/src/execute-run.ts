@@ -11,8 +11,8 @@ import {
   shuffleDataset,
   subsetDataset,
 } from '@none/data';
+import { type ExperimentEvent, hashConfig, runExperiment } from '@none/experiment';
 import { loadModel } from '@none/models';
-import { type ExperimentEvent, hashConfig, runExperiment } from '@none/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import { labelConsistentTrainingSet, parseLabelConsistentParams } from './kinds/label-consistent';
 import type { RunResult, RunSpec, Scale } from './types';

@@ -1,4 +1,4 @@
-import type { ExperimentEvent } from '@none/trainer';
+import type { ExperimentEvent } from '@none/experiment';
 import type { RunResult, RunSpec, Scale } from './types';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';

@@ -3,21 +3,30 @@ import { BackendError } from '@none/backend';
 import { ConfigError } from '@none/config';
 import { DataError } from '@none/data';
 import { ModelError } from '@none/models';
+import { ProbeError } from '@none/probe';
+import { StatsError } from '@none/stats';
 import { TrainerError } from '@none/trainer';
 import { UsageError } from './_args';
 
+/**
+ * The `isInstance` checks of the NONE packages' error classes. Errors are recognised by these
+ * brands only (they work across duplicate package copies), never by built-in class or message.
+ */
+const KNOWN_ERRORS: ReadonlyArray<(error: unknown) => boolean> = [
+  (error) => ConfigError.isInstance(error),
+  (error) => DataError.isInstance(error),
+  (error) => AttackError.isInstance(error),
+  (error) => ModelError.isInstance(error),
+  (error) => ProbeError.isInstance(error),
+  (error) => TrainerError.isInstance(error),
+  (error) => BackendError.isInstance(error),
+  (error) => StatsError.isInstance(error),
+  (error) => UsageError.isInstance(error),
+];
+
 /** True for the errors of the NONE packages: printed as one line, without a stack. */
 export function isKnownError(error: unknown): error is Error {
-  return (
-    ConfigError.isInstance(error) ||
-    DataError.isInstance(error) ||
-    AttackError.isInstance(error) ||
-    ModelError.isInstance(error) ||
-    TrainerError.isInstance(error) ||
-    BackendError.isInstance(error) ||
-    UsageError.isInstance(error) ||
-    error instanceof RangeError
-  );
+  return KNOWN_ERRORS.some((isInstance) => isInstance(error));
 }
 
 /** Runs a command body; a known error becomes one clear line on stderr and exit code 1. */

@@ -1,13 +1,17 @@
-import type { ExperimentEvent, Stage } from '@none/trainer';
+import type { ExperimentEvent } from '@none/experiment';
 import cliProgress from 'cli-progress';
 
-const STAGE_NAMES: Record<Stage, string> = {
+const STAGE_NAMES: Record<string, string> = {
   undefended: 'undefended training',
   warmup: 'NONE warm-up',
   none: 'NONE rounds',
   retrain: 'NONE retrain',
   baseline: 'baseline defense',
+  defense: 'defense',
+  defended: 'defended',
 };
+/** How progress names a stage (a defense's own phase names show as they are). */
+const stageName = (stage: string) => STAGE_NAMES[stage] ?? stage;
 
 const percent = (value: number | null) => (value === null ? '-' : `${(value * 100).toFixed(2)}%`);
 
@@ -20,7 +24,7 @@ export function createProgressReporter(options: { interactive: boolean; quiet: b
   let bar: cliProgress.SingleBar | undefined;
   let epochs = 1;
   let epochDone = 0;
-  let stage: Stage = 'undefended';
+  let stage = 'undefended';
   const log = (line: string) => {
     if (options.quiet) return;
     if (bar) bar.stop();
@@ -32,7 +36,7 @@ export function createProgressReporter(options: { interactive: boolean; quiet: b
   const startBar = () => {
     const next = new cliProgress.SingleBar(
       {
-        format: `${STAGE_NAMES[stage].padEnd(20)} |{bar}| {percentage}% | epoch {epoch}/{epochs} | ETA {eta_formatted}`,
+        format: `${stageName(stage).padEnd(20)} |{bar}| {percentage}% | epoch {epoch}/{epochs} | ETA {eta_formatted}`,
         stream: process.stderr,
         hideCursor: true,
         clearOnComplete: true,
@@ -51,11 +55,11 @@ export function createProgressReporter(options: { interactive: boolean; quiet: b
           stage = event.stage;
           epochs = Math.max(1, event.epochs);
           epochDone = 0;
-          log(`▸ ${STAGE_NAMES[stage]} (${event.epochs} epochs)`);
+          log(`▸ ${stageName(stage)} (${event.epochs} epochs)`);
           if (options.interactive && !options.quiet) bar = startBar();
           break;
         case 'resumed':
-          log(`▸ resuming at ${event.stage}, epoch ${event.epoch}`);
+          log(`▸ resuming in the ${stageName(event.stage)} stage, epoch ${event.epoch}`);
           epochDone = event.epoch;
           break;
         case 'batch':
@@ -105,7 +109,7 @@ export function createProgressReporter(options: { interactive: boolean; quiet: b
           bar?.stop();
           bar = undefined;
           log(
-            `  ${STAGE_NAMES[event.stage]}: BA ${percent(event.result.ba)}, ASR ${percent(event.result.asr)}`,
+            `  ${stageName(event.stage)}: BA ${percent(event.result.ba)}, ASR ${percent(event.result.asr)}`,
           );
           break;
       }

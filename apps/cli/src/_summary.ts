@@ -1,4 +1,4 @@
-import type { ExperimentReport } from '@none/trainer';
+import type { ExperimentReport } from '@none/experiment';
 
 const percent = (value: number | null | undefined) =>
   value === null || value === undefined ? '-' : `${(value * 100).toFixed(2)}%`;

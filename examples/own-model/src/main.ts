@@ -5,7 +5,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { initBackend } from '@none/backend';
-import { defenseWarnings, noneFinding } from '@none/trainer';
+import { defenseWarnings, noneFinding } from '@none/experiment';
 import { writeDemoFolder } from './demo-folder';
 import { trainOwnModel } from './train-own-model';
 

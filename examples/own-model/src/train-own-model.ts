@@ -1,11 +1,11 @@
 import { loadImageFolder } from '@none/data';
-import { saveModel } from '@none/models';
 import {
   type ExperimentEvent,
   type ExperimentReport,
   type TrainWithNoneOptions,
   trainWithNone,
-} from '@none/trainer';
+} from '@none/experiment';
+import { saveModel } from '@none/models';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 /** Your model, written the usual tfjs way: fused ReLUs, a softmax output. */

@@ -1,3 +1,4 @@
+import { createRandom, type Random } from '@none/stats';
 import type { BatchDims } from './_validate';
 import type { ImageArray } from './types';
 
@@ -5,11 +6,7 @@ import type { ImageArray } from './types';
  * A trigger working on one image at a time, in floating point, HWC, values in [0, 1].
  * `random` is the image's own seeded generator (used by dynamic patches and WaNet noise).
  */
-export type ImageTransform = (
-  input: Float64Array,
-  output: Float64Array,
-  random: () => number,
-) => void;
+export type ImageTransform = (input: Float64Array, output: Float64Array, random: Random) => void;
 
 /** Reads image `index` of `source` into `out`, scaled to [0, 1]. */
 export function readImage(source: ImageArray, index: number, out: Float64Array): void {
@@ -42,21 +39,24 @@ export function writeImage(target: ImageArray, index: number, values: Float64Arr
 
 /**
  * Applies `transform` in place to the images of `target` at `indices`, `randomFor(i)`
- * giving the generator of image `i`.
+ * giving the generator of image `i` (by default one shared generator, which deterministic
+ * triggers never draw from).
  */
 export function transformImages(
   target: ImageArray,
   dims: BatchDims,
   indices: ArrayLike<number>,
   transform: ImageTransform,
-  randomFor: (index: number) => () => number,
+  randomFor?: (index: number) => Random,
 ): void {
+  let unused: Random | undefined;
+  const generatorOf = randomFor ?? (() => (unused ??= createRandom(0)));
   const input = new Float64Array(dims.imageSize);
   const output = new Float64Array(dims.imageSize);
   for (let k = 0; k < indices.length; k++) {
     const index = indices[k]!;
     readImage(target, index, input);
-    transform(input, output, randomFor(index));
+    transform(input, output, generatorOf(index));
     writeImage(target, index, output);
   }
 }
@@ -73,17 +73,15 @@ export function dtypeOf(images: ImageArray): 'float32' | 'uint8' {
   return images instanceof Uint8Array ? 'uint8' : 'float32';
 }
 
-const noRandom = () => 0;
-
 /**
  * A new batch with `transform` applied to every image; `randomFor(i)` gives the generator
- * of image `i` (a constant by default, for deterministic triggers).
+ * of image `i` (see {@link transformImages} for the default).
  */
 export function mapBatch<T extends ImageArray>(
   batch: { images: T; shape: readonly number[] },
   dims: BatchDims,
   transform: ImageTransform,
-  randomFor: (index: number) => () => number = () => noRandom,
+  randomFor?: (index: number) => Random,
 ): { images: T; shape: number[] } {
   const images = batch.images.slice() as T;
   transformImages(images, dims, range(dims.n), transform, randomFor);

@@ -1,4 +1,4 @@
-import { mulberry32 } from './_random';
+import { createRandom } from '@none/stats';
 import type { ImageDataset } from './types';
 
 /** A random float32 dataset (values in [0, 1], labels `i mod K` shuffled), for tests. */
@@ -10,11 +10,11 @@ export function randomDataset(
   numClasses = 10,
   seed = 123,
 ): ImageDataset<Float32Array> {
-  const random = mulberry32(seed);
+  const random = createRandom(seed);
   const images = new Float32Array(n * height * width * channels);
-  for (let i = 0; i < images.length; i++) images[i] = Math.round(random() * 255) / 255;
+  for (let i = 0; i < images.length; i++) images[i] = Math.round(random.next() * 255) / 255;
   const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) labels[i] = Math.floor(random() * numClasses);
+  for (let i = 0; i < n; i++) labels[i] = random.int(numClasses);
   return { images, shape: [n, height, width, channels], labels, numClasses };
 }
 

@@ -12,7 +12,7 @@ export interface BatchDims {
 }
 
 export function invalid(message: string): AttackError {
-  return new AttackError({ code: 'E_INVALID_ARGUMENT', message });
+  return new AttackError('E_INVALID_ARGUMENT', message);
 }
 
 function describe(value: unknown): string {
@@ -69,26 +69,26 @@ export function batchDims(fn: string, batch: ImageBatch, name = 'batch'): BatchD
     );
   }
   if (!Array.isArray(shape) || (shape.length !== 3 && shape.length !== 4)) {
-    throw new AttackError({
-      code: 'E_SHAPE_MISMATCH',
-      message: `${fn}: ${name}.shape must be [n, height, width, channels] or [height, width, channels], got ${describe(shape)}`,
-    });
+    throw new AttackError(
+      'E_SHAPE_MISMATCH',
+      `${fn}: ${name}.shape must be [n, height, width, channels] or [height, width, channels], got ${describe(shape)}`,
+    );
   }
   for (const [i, d] of shape.entries()) {
     if (!Number.isInteger(d) || d < (shape.length === 4 && i === 0 ? 0 : 1)) {
-      throw new AttackError({
-        code: 'E_SHAPE_MISMATCH',
-        message: `${fn}: ${name}.shape must hold positive integers (n may be 0), got ${describe(shape)}`,
-      });
+      throw new AttackError(
+        'E_SHAPE_MISMATCH',
+        `${fn}: ${name}.shape must hold positive integers (n may be 0), got ${describe(shape)}`,
+      );
     }
   }
   const [n, height, width, channels] = shape.length === 4 ? shape : [1, ...shape];
   const imageSize = height * width * channels;
   if (images.length !== n * imageSize) {
-    throw new AttackError({
-      code: 'E_SHAPE_MISMATCH',
-      message: `${fn}: ${name}.images has ${images.length} values, expected ${n * imageSize} for shape ${describe(shape)}`,
-    });
+    throw new AttackError(
+      'E_SHAPE_MISMATCH',
+      `${fn}: ${name}.images has ${images.length} values, expected ${n * imageSize} for shape ${describe(shape)}`,
+    );
   }
   return { n, height, width, channels, imageSize };
 }
@@ -97,10 +97,10 @@ export function batchDims(fn: string, batch: ImageBatch, name = 'batch'): BatchD
 export function datasetDims(fn: string, dataset: ImageDataset, name = 'dataset'): BatchDims {
   const dims = batchDims(fn, dataset, name);
   if (dataset.shape.length !== 4) {
-    throw new AttackError({
-      code: 'E_SHAPE_MISMATCH',
-      message: `${fn}: ${name}.shape must be [n, height, width, channels], got ${describe(dataset.shape)}`,
-    });
+    throw new AttackError(
+      'E_SHAPE_MISMATCH',
+      `${fn}: ${name}.shape must be [n, height, width, channels], got ${describe(dataset.shape)}`,
+    );
   }
   assertInteger(fn, `${name}.numClasses`, dataset.numClasses, 1, 2 ** 31 - 1);
   const { labels, numClasses } = dataset;
@@ -108,10 +108,10 @@ export function datasetDims(fn: string, dataset: ImageDataset, name = 'dataset')
     throw invalid(`${fn}: ${name}.labels must be an Int32Array, got ${describe(labels)}`);
   }
   if (labels.length !== dims.n) {
-    throw new AttackError({
-      code: 'E_SHAPE_MISMATCH',
-      message: `${fn}: ${name}.labels has ${labels.length} values, expected ${dims.n} (shape[0])`,
-    });
+    throw new AttackError(
+      'E_SHAPE_MISMATCH',
+      `${fn}: ${name}.labels has ${labels.length} values, expected ${dims.n} (shape[0])`,
+    );
   }
   for (let i = 0; i < labels.length; i++) {
     const y = labels[i]!;

@@ -1,6 +1,6 @@
+import { createRandom, deriveSeed, type Random } from '@none/stats';
 import type { ImageTransform } from './_image';
 import { mapBatch } from './_image';
-import { STREAM_SAMPLE, streamRandom } from './_random';
 import {
   assertInteger,
   assertNumber,
@@ -223,7 +223,7 @@ export interface CompiledAttack {
   /** WaNet's noise mode, when the attack has one. */
   noise?: ImageTransform;
   /** The Eq. 1 mask and pattern a sample gets, for triggers of that form. */
-  masked?: (random: () => number) => MaskedTrigger;
+  masked?: (random: Random) => MaskedTrigger;
 }
 
 /** Builds the trigger of a resolved attack for images of `size`. */
@@ -283,6 +283,6 @@ export function applyAttack<B extends ImageBatch>(
   const dims = batchDims(fn, batch);
   const compiled = compileAttack(fn, resolveAttackConfig(attack), dims);
   return mapBatch(batch, dims, compiled.trigger, (index) =>
-    streamRandom(seed, STREAM_SAMPLE, index),
+    createRandom(deriveSeed(seed, 'trigger-sample', index)),
   ) as TriggeredBatch<B>;
 }

@@ -1,5 +1,5 @@
+import { createRandom, deriveSeed } from '@none/stats';
 import { transformImages } from './_image';
-import { STREAM_SAMPLE, streamRandom } from './_random';
 import { assertSeed, datasetDims } from './_validate';
 import { type AttackConfig, compileAttack, resolveAttackConfig } from './attack-config';
 import { labelMapper } from './label-map';
@@ -69,7 +69,7 @@ export function attackTestSet<T extends ImageArray>(
   }
   const local = Int32Array.from({ length: m }, (_, k) => k);
   transformImages(images, { ...dims, n: m }, local, compiled.trigger, (k) =>
-    streamRandom(seed, STREAM_SAMPLE, sourceIndices[k]!),
+    createRandom(deriveSeed(seed, 'trigger-sample', sourceIndices[k]!)),
   );
   return {
     dataset: {

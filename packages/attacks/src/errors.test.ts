@@ -4,7 +4,7 @@ import { AttackError } from './errors';
 describe('AttackError', () => {
   it('carries a name, a code, a message and a cause', () => {
     const cause = new Error('disk full');
-    const error = new AttackError({ code: 'E_IO', message: 'cannot write x', cause });
+    const error = new AttackError('E_IO', 'cannot write x', { cause });
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe('AttackError');
     expect(error.code).toBe('E_IO');
@@ -13,9 +13,7 @@ describe('AttackError', () => {
   });
 
   it('isInstance recognises the brand, also from another copy of the package', () => {
-    expect(AttackError.isInstance(new AttackError({ code: 'E_INTEGRITY', message: 'x' }))).toBe(
-      true,
-    );
+    expect(AttackError.isInstance(new AttackError('E_INTEGRITY', 'x'))).toBe(true);
     const foreign = Object.assign(new Error('x'), { [Symbol.for('@none/attacks.error')]: true });
     expect(AttackError.isInstance(foreign)).toBe(true);
     expect(AttackError.isInstance(new Error('x'))).toBe(false);

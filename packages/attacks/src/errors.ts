@@ -20,10 +20,6 @@ export type AttackErrorCode =
 
 /** Options of the {@link AttackError} constructor. */
 export interface AttackErrorOptions {
-  /** Stable error code. */
-  code: AttackErrorCode;
-  /** Human-readable message naming the function, the argument, the expected and the actual value. */
-  message: string;
   /** The underlying error, if any. */
   cause?: unknown;
 }
@@ -47,8 +43,13 @@ export class AttackError extends Error {
   override readonly name = 'AttackError';
   readonly code: AttackErrorCode;
 
-  constructor({ code, message, cause }: AttackErrorOptions) {
-    super(message, cause === undefined ? undefined : { cause });
+  /**
+   * @param code - stable error code
+   * @param message - names the function, the argument, the expected and the actual value
+   * @param options - the underlying error, if any
+   */
+  constructor(code: AttackErrorCode, message: string, options?: AttackErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
   }
 

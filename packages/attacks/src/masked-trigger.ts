@@ -30,17 +30,17 @@ export function checkMaskedTrigger(fn: string, trigger: MaskedTrigger, size: Ima
     trigger.width !== size.width ||
     trigger.channels !== size.channels
   ) {
-    throw new AttackError({
-      code: 'E_SHAPE_MISMATCH',
-      message: `${fn}: trigger is ${trigger.height}x${trigger.width}x${trigger.channels}, images are ${size.height}x${size.width}x${size.channels}`,
-    });
+    throw new AttackError(
+      'E_SHAPE_MISMATCH',
+      `${fn}: trigger is ${trigger.height}x${trigger.width}x${trigger.channels}, images are ${size.height}x${size.width}x${size.channels}`,
+    );
   }
   const expected = size.height * size.width * size.channels;
   if (trigger.mask.length !== expected || trigger.pattern.length !== expected) {
-    throw new AttackError({
-      code: 'E_SHAPE_MISMATCH',
-      message: `${fn}: trigger.mask and trigger.pattern must have ${expected} values, got ${trigger.mask.length} and ${trigger.pattern.length}`,
-    });
+    throw new AttackError(
+      'E_SHAPE_MISMATCH',
+      `${fn}: trigger.mask and trigger.pattern must have ${expected} values, got ${trigger.mask.length} and ${trigger.pattern.length}`,
+    );
   }
   for (let i = 0; i < expected; i++) {
     const m = trigger.mask[i]!;

@@ -1,12 +1,6 @@
+import { createRandom, deriveSeed } from '@none/stats';
 import { dtypeOf, transformImages } from './_image';
-import {
-  STREAM_NOISE_SAMPLE,
-  STREAM_NOISE_SELECT,
-  STREAM_SAMPLE,
-  STREAM_SELECT,
-  sampleWithoutReplacement,
-  streamRandom,
-} from './_random';
+import { sampleSorted } from './_sample';
 import { assertNumber, assertSeed, datasetDims } from './_validate';
 import {
   type AttackConfig,
@@ -154,15 +148,15 @@ export function poisonDataset<T extends ImageArray>(
   const eligible = Int32Array.from(eligibleList);
   const count = Math.round(rate * n);
   if (count > eligible.length) {
-    throw new AttackError({
-      code: 'E_NOT_ENOUGH_SAMPLES',
-      message: `${fn}: rate ${rate} asks for round(${rate} * ${n}) = ${count} poisoned samples, but only ${eligible.length} are eligible (rule '${rule}'); use a rate <= ${(eligible.length / n).toFixed(6)}`,
-    });
+    throw new AttackError(
+      'E_NOT_ENOUGH_SAMPLES',
+      `${fn}: rate ${rate} asks for round(${rate} * ${n}) = ${count} poisoned samples, but only ${eligible.length} are eligible (rule '${rule}'); use a rate <= ${(eligible.length / n).toFixed(6)}`,
+    );
   }
-  const poisonedIndices = sampleWithoutReplacement(
+  const poisonedIndices = sampleSorted(
     eligible,
     count,
-    streamRandom(seed, STREAM_SELECT),
+    createRandom(deriveSeed(seed, 'poison-select')),
   );
 
   let noiseIndices: Int32Array = new Int32Array(0);
@@ -173,25 +167,25 @@ export function poisonDataset<T extends ImageArray>(
     const rest = new Int32Array(n - count);
     for (let i = 0, j = 0; i < n; i++) if (!chosen[i]) rest[j++] = i;
     if (noiseCount > rest.length) {
-      throw new AttackError({
-        code: 'E_NOT_ENOUGH_SAMPLES',
-        message: `${fn}: WaNet noise mode asks for round(${rate} * ${resolved.crossRatio} * ${n}) = ${noiseCount} noise samples, but only ${rest.length} samples are not poisoned; lower rate or crossRatio`,
-      });
+      throw new AttackError(
+        'E_NOT_ENOUGH_SAMPLES',
+        `${fn}: WaNet noise mode asks for round(${rate} * ${resolved.crossRatio} * ${n}) = ${noiseCount} noise samples, but only ${rest.length} samples are not poisoned; lower rate or crossRatio`,
+      );
     }
-    noiseIndices = sampleWithoutReplacement(
+    noiseIndices = sampleSorted(
       rest,
       noiseCount,
-      streamRandom(seed, STREAM_NOISE_SELECT),
+      createRandom(deriveSeed(seed, 'wanet-noise-select')),
     );
   }
 
   const images = dataset.images.slice() as T;
   transformImages(images, dims, poisonedIndices, compiled.trigger, (i) =>
-    streamRandom(seed, STREAM_SAMPLE, i),
+    createRandom(deriveSeed(seed, 'trigger-sample', i)),
   );
   if (compiled.noise) {
     transformImages(images, dims, noiseIndices, compiled.noise, (i) =>
-      streamRandom(seed, STREAM_NOISE_SAMPLE, i),
+      createRandom(deriveSeed(seed, 'wanet-noise-sample', i)),
     );
   }
   const newLabels = labels.slice();

@@ -31,19 +31,19 @@ type BinaryKey = 'images' | 'labels' | 'poisonedIndices' | 'noiseIndices';
 let tempCounter = 0;
 
 function ioError(message: string, cause?: unknown): AttackError {
-  return new AttackError({ code: 'E_IO', message, cause });
+  return new AttackError('E_IO', message, { cause });
 }
 
 function integrityError(message: string): AttackError {
-  return new AttackError({ code: 'E_INTEGRITY', message });
+  return new AttackError('E_INTEGRITY', message);
 }
 
 function checkEndianness(fn: string) {
   if (!isLittleEndian()) {
-    throw new AttackError({
-      code: 'E_UNSUPPORTED',
-      message: `${fn}: poisoned datasets are stored little-endian; this platform is big-endian`,
-    });
+    throw new AttackError(
+      'E_UNSUPPORTED',
+      `${fn}: poisoned datasets are stored little-endian; this platform is big-endian`,
+    );
   }
 }
 

@@ -1,5 +1,5 @@
+import { createRandom } from '@none/stats';
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from './_random';
 import { sha256Hex, sha256HexPure } from './sha256';
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -18,8 +18,8 @@ describe('sha256Hex', () => {
   });
 
   it('agrees between the pure and the Node implementations around block boundaries', () => {
-    const random = mulberry32(1);
-    const bytes = Uint8Array.from({ length: 300 }, () => Math.floor(random() * 256));
+    const random = createRandom(1);
+    const bytes = Uint8Array.from({ length: 300 }, () => random.int(256));
     for (const length of [0, 1, 55, 56, 57, 63, 64, 65, 119, 120, 128, 255, 300]) {
       expect(sha256HexPure(bytes.subarray(0, length))).toBe(sha256Hex(bytes.subarray(0, length)));
     }

@@ -1,5 +1,5 @@
+import { createRandom, deriveSeed } from '@none/stats';
 import { readImage, writeImage } from './_image';
-import { STREAM_SAMPLE, streamRandom } from './_random';
 import { assertInteger, assertSeed, datasetDims } from './_validate';
 import { type AttackConfig, compileAttack, resolveAttackConfig } from './attack-config';
 import { labelMapper } from './label-map';
@@ -77,7 +77,7 @@ export function renderTriggerExamples(
   const stored = dataset.images instanceof Uint8Array ? new Uint8Array(dims.imageSize) : null;
   return indices.map((index) => {
     readImage(dataset.images, index, input);
-    compiled.trigger(input, output, streamRandom(seed, STREAM_SAMPLE, index));
+    compiled.trigger(input, output, createRandom(deriveSeed(seed, 'trigger-sample', index)));
     let triggered = Float32Array.from(output);
     if (stored) {
       writeImage(stored, 0, output);
@@ -86,7 +86,7 @@ export function renderTriggerExamples(
     const clean = Float32Array.from(input);
     const difference = triggered.map((v, k) => Math.abs(v - clean[k]!));
     const mask = compiled.masked
-      ? compiled.masked(streamRandom(seed, STREAM_SAMPLE, index)).mask.slice()
+      ? compiled.masked(createRandom(deriveSeed(seed, 'trigger-sample', index))).mask.slice()
       : null;
     const label = dataset.labels[index]!;
     return {

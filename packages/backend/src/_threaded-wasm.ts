@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { BackendError } from './errors';
 
 /**
  * The multi-threaded wasm build in Node.
@@ -93,7 +94,13 @@ export function registerThreadedWasmBackend(threads: number): void {
         }),
         new Promise<never>((_, reject) => {
           timer = setTimeout(
-            () => reject(new Error('the multi-threaded wasm module did not start in 60 s')),
+            () =>
+              reject(
+                new BackendError(
+                  'E_BACKEND_UNAVAILABLE',
+                  'the multi-threaded wasm module did not start in 60 s',
+                ),
+              ),
             60_000,
           );
           timer.unref?.();

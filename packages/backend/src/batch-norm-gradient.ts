@@ -5,6 +5,7 @@ import {
   getGradient,
   registerGradient,
 } from '@tensorflow/tfjs-core';
+import { BackendError } from './errors';
 
 const STATE_KEY = Symbol.for('@none/backend.batch-norm-gradient');
 
@@ -56,7 +57,8 @@ export function registerBatchNormGradient(): void {
         mean.shape[0] === channels &&
         (scale === undefined || (scale.rank === 1 && scale.shape[0] === channels));
       if (!perChannel) {
-        if (original === undefined) throw new Error('FusedBatchNorm: no gradient registered');
+        if (original === undefined)
+          throw new BackendError('E_INTERNAL', 'FusedBatchNorm: no gradient registered');
         return original.gradFunc(dy, saved, attrs);
       }
       const { varianceEpsilon } = attrs as { varianceEpsilon: number };

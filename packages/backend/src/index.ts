@@ -1,4 +1,4 @@
-export { BackendError, type BackendErrorCode } from './errors';
+export { BackendError, type BackendErrorCode, type BackendErrorOptions } from './errors';
 export {
   type BackendPreference,
   gpuVisible,

@@ -138,10 +138,10 @@ async function initWasm(skipped: string[], threads: number): Promise<InitBackend
     }
   }
   if (tf.engine().backendName !== 'wasm' && !(await tf.setBackend('wasm'))) {
-    throw new BackendError({
-      code: 'E_BACKEND_UNAVAILABLE',
-      message: '@none/backend: the wasm backend did not start',
-    });
+    throw new BackendError(
+      'E_BACKEND_UNAVAILABLE',
+      '@none/backend: the wasm backend did not start',
+    );
   }
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
@@ -161,10 +161,7 @@ async function initWasm(skipped: string[], threads: number): Promise<InitBackend
 async function initCpu(skipped: string[]): Promise<InitBackendResult> {
   await import('@tensorflow/tfjs-backend-cpu');
   if (!(await tf.setBackend('cpu'))) {
-    throw new BackendError({
-      code: 'E_BACKEND_UNAVAILABLE',
-      message: '@none/backend: the cpu backend did not start',
-    });
+    throw new BackendError('E_BACKEND_UNAVAILABLE', '@none/backend: the cpu backend did not start');
   }
   return {
     name: 'cpu',
@@ -197,20 +194,20 @@ async function initCpu(skipped: string[]): Promise<InitBackendResult> {
 export async function initBackend(options: InitBackendOptions = {}): Promise<InitBackendResult> {
   const { prefer = 'auto', threads = defaultThreads() } = options;
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
-    throw new BackendError({
-      code: 'E_INVALID_ARGUMENT',
-      message: `initBackend: threads must be an integer in [1, 64], got ${threads}`,
-    });
+    throw new BackendError(
+      'E_INVALID_ARGUMENT',
+      `initBackend: threads must be an integer in [1, 64], got ${threads}`,
+    );
   }
   const skipped: string[] = [];
   switch (prefer) {
     case 'tensorflow': {
       const result = await initTensorflow(skipped);
       if (result !== undefined) return result;
-      throw new BackendError({
-        code: 'E_BACKEND_UNAVAILABLE',
-        message: `@none/backend: native TensorFlow is not available (${skipped.join('; ')}). ${INSTALL_HELP}`,
-      });
+      throw new BackendError(
+        'E_BACKEND_UNAVAILABLE',
+        `@none/backend: native TensorFlow is not available (${skipped.join('; ')}). ${INSTALL_HELP}`,
+      );
     }
     case 'wasm':
       return initWasm(skipped, threads);
@@ -227,9 +224,9 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Ini
       }
     }
     default:
-      throw new BackendError({
-        code: 'E_INVALID_ARGUMENT',
-        message: `initBackend: prefer must be 'auto', 'tensorflow', 'wasm' or 'cpu', got ${JSON.stringify(prefer)}`,
-      });
+      throw new BackendError(
+        'E_INVALID_ARGUMENT',
+        `initBackend: prefer must be 'auto', 'tensorflow', 'wasm' or 'cpu', got ${JSON.stringify(prefer)}`,
+      );
   }
 }

@@ -101,11 +101,11 @@ export async function registerWasmTrainingKernels(): Promise<string[]> {
   try {
     await import('@tensorflow/tfjs-backend-wasm');
   } catch (cause) {
-    throw new BackendError({
-      code: 'E_BACKEND_UNAVAILABLE',
-      message: `@none/backend: cannot load @tensorflow/tfjs-backend-wasm (${String(cause)})`,
-      cause,
-    });
+    throw new BackendError(
+      'E_BACKEND_UNAVAILABLE',
+      `@none/backend: cannot load @tensorflow/tfjs-backend-wasm (${String(cause)})`,
+      { cause },
+    );
   }
   registerWasmTrainingKernelsSync();
   registerBatchNormGradient();
@@ -125,11 +125,10 @@ export function registerWasmTrainingKernelsSync(): void {
     return state.originals.get(name);
   };
   if (getKernel('Conv2D', 'wasm') === undefined) {
-    throw new BackendError({
-      code: 'E_BACKEND_UNAVAILABLE',
-      message:
-        '@none/backend: the wasm backend kernels are not registered; import @tensorflow/tfjs-backend-wasm first',
-    });
+    throw new BackendError(
+      'E_BACKEND_UNAVAILABLE',
+      '@none/backend: the wasm backend kernels are not registered; import @tensorflow/tfjs-backend-wasm first',
+    );
   }
   const current = getKernel('Conv2DBackpropFilter', 'wasm')?.kernelFunc;
   if (current !== undefined && ours.has(current)) return;

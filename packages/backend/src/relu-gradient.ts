@@ -6,6 +6,7 @@ import {
   Relu,
   registerGradient,
 } from '@tensorflow/tfjs-core';
+import { BackendError } from './errors';
 import { RELU_GRAD } from './kernels/relu';
 
 const STATE_KEY = Symbol.for('@none/backend.relu-gradient');
@@ -40,7 +41,8 @@ export function registerReluGradient(): void {
     gradFunc: (dy, saved) => {
       const [x] = saved as tf.Tensor[];
       const dyTensor = dy as tf.Tensor;
-      if (x === undefined) throw new Error('Relu gradient: the input was not saved');
+      if (x === undefined)
+        throw new BackendError('E_INTERNAL', 'Relu gradient: the input was not saved');
       const fused =
         tf.getBackend() === 'wasm' &&
         getKernel(RELU_GRAD, 'wasm') !== undefined &&

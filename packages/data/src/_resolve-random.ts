@@ -1,5 +1,5 @@
+import { createRandom, type Random, type RandomOptions } from '@none/stats';
 import { DataError } from './errors';
-import { createRandom, type Random, type RandomOptions } from './random';
 
 /** The caller's generator, or a fresh one from its seed; neither given is an error. */
 export function resolveRandom(options: RandomOptions, caller: string): Random {

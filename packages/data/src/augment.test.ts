@@ -1,8 +1,8 @@
+import { createRandom } from '@none/stats';
 import { describe, expect, it } from 'vitest';
 import { expectDataError } from './_test-helpers';
 import { augmentBatch, flipHorizontal, randomCrop, randomHorizontalFlip } from './augment';
 import type { ImageShape } from './image-dataset';
-import { createRandom } from './random';
 
 const shape: ImageShape = [6, 5, 4, 3];
 

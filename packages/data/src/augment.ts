@@ -1,8 +1,8 @@
+import type { RandomOptions } from '@none/stats';
 import { resolveRandom } from './_resolve-random';
 import { AUGMENT_DEFAULTS } from './defaults';
 import { DataError } from './errors';
 import type { ImageArray, ImageShape } from './image-dataset';
-import type { RandomOptions } from './random';
 
 /** Options of {@link augmentBatch}. Either `seed` or `random` is required. */
 export interface AugmentBatchOptions extends RandomOptions {

@@ -1,7 +1,7 @@
+import type { RandomOptions } from '@none/stats';
 import { resolveRandom } from './_resolve-random';
 import { DataError } from './errors';
 import type { ImageArray, ImageDataset, ImageShape } from './image-dataset';
-import type { RandomOptions } from './random';
 
 /** Options of {@link datasetBatches}. */
 export interface DatasetBatchesOptions extends RandomOptions {

@@ -1,9 +1,9 @@
+import { createRandom } from '@none/stats';
 import { describe, expect, it } from 'vitest';
 import { expectDataError } from './_test-helpers';
 import { concatDatasets } from './concat-datasets';
 import { datasetBatches } from './dataset-batches';
 import { classCounts, type ImageDataset, toFloat32 } from './image-dataset';
-import { createRandom } from './random';
 import { shuffleDataset } from './shuffle-dataset';
 import { splitDataset } from './split-dataset';
 import { subsetDataset } from './subset-dataset';

@@ -1,8 +1,8 @@
+import type { RandomOptions } from '@none/stats';
 import { resolveRandom } from './_resolve-random';
 import { GAUSSIAN_BLOBS_DEFAULTS } from './defaults';
 import { DataError } from './errors';
 import type { ImageDataset } from './image-dataset';
-import type { RandomOptions } from './random';
 
 /** Options of {@link gaussianBlobs}. Either `seed` or `random` is required. */
 export interface GaussianBlobsOptions extends RandomOptions {

@@ -3,6 +3,15 @@
  * loaders for MNIST IDX, CIFAR-10, GTSRB and image folders, seeded dataset operations and
  * augmentation, and the project's seeded PRNG. The zod schemas live at `@none/data/schema`.
  */
+
+/** The project's seeded PRNG, defined in `@none/stats` and re-exported for existing importers. */
+export {
+  createRandom,
+  type Random,
+  type RandomOptions,
+  type RandomState,
+  restoreRandom,
+} from '@none/stats';
 export {
   type AugmentBatchOptions,
   augmentBatch,
@@ -95,13 +104,6 @@ export {
   parseIdx,
   readIdxFile,
 } from './mnist-idx';
-export {
-  createRandom,
-  type Random,
-  type RandomOptions,
-  type RandomState,
-  restoreRandom,
-} from './random';
 export { shuffleDataset } from './shuffle-dataset';
 export {
   type SplitDatasetOptions,

@@ -1,6 +1,6 @@
+import type { RandomOptions } from '@none/stats';
 import { resolveRandom } from './_resolve-random';
 import type { ImageDataset } from './image-dataset';
-import type { RandomOptions } from './random';
 import { subsetDataset } from './subset-dataset';
 
 /**

@@ -1,7 +1,7 @@
+import { createRandom, type RandomOptions } from '@none/stats';
 import { checkLabels } from './_validate';
 import { DataError } from './errors';
 import type { DatasetSplit, ImageDataset } from './image-dataset';
-import { createRandom, type RandomOptions } from './random';
 import { subsetDataset } from './subset-dataset';
 
 /** Options of {@link splitDataset}. */

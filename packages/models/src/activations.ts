@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { ModelError } from './errors';
 import type { ActivationName } from './names';
 import { SeededDropout } from './seeded-dropout';
 
@@ -56,7 +57,10 @@ export function activationLayer(activation: ActivationName, name: string): tfl.l
       return new Tanhshrink({ name });
     default: {
       const unknown: never = activation;
-      throw new Error(`activationLayer: unknown activation ${String(unknown)}`);
+      throw new ModelError(
+        'E_INVALID_ARGUMENT',
+        `activationLayer: unknown activation ${String(unknown)}`,
+      );
     }
   }
 }

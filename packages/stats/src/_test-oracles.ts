@@ -4,6 +4,13 @@
  *
  * @internal never re-exported from `index.ts`; imported by `*.test.ts` only.
  */
+import { expect } from 'vitest';
+import type { StatsErrorCode } from './errors';
+
+/** Matches (in `toThrow`) a {@link StatsError} with this code, whatever its message. */
+export function statsError(code: StatsErrorCode) {
+  return expect.objectContaining({ name: 'StatsError', code });
+}
 
 /** Plain two-pass sum of squared deviations from the mean. */
 export function naiveSumOfSquares(values: ArrayLike<number>): number {

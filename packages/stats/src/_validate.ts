@@ -1,10 +1,12 @@
+import { StatsError } from './errors';
+
 /**
  * Internal argument checks shared by every public function of `@none/stats`.
  *
  * Messages follow one pattern: `<function>: <argument> must <rule>, got <value>`, so a caller can
  * see which call failed, which argument is wrong, what was expected and what was passed.
- * `TypeError` means the wrong kind of input; `RangeError` means the right kind with a bad value
- * (empty, non-finite, out of range).
+ * Every failure is a {@link StatsError}: `E_INVALID_TYPE` for the wrong kind of input,
+ * `E_EMPTY_INPUT`, `E_NOT_FINITE` or `E_INVALID_ARGUMENT` for the right kind with a bad value.
  *
  * @internal never re-exported from `index.ts`.
  */
@@ -53,8 +55,9 @@ function isNumericArrayLike(values: unknown): values is ArrayLike<number> {
 /**
  * Checks that `values` is a non-empty array or numeric typed array of finite numbers.
  *
- * @throws {TypeError} when `values` is not an array / typed array, or holds a non-number.
- * @throws {RangeError} when `values` is empty or holds NaN or ±Infinity.
+ * @throws {StatsError} `E_INVALID_TYPE` when `values` is not an array / typed array, or holds a non-number.
+ * @throws {StatsError} `E_EMPTY_INPUT` when `values` is empty, `E_NOT_FINITE` when it holds NaN
+ *   or ±Infinity.
  */
 export function assertFiniteValues(
   functionName: string,
@@ -62,25 +65,29 @@ export function assertFiniteValues(
   argumentName = 'values',
 ): asserts values is ArrayLike<number> {
   if (!isNumericArrayLike(values)) {
-    throw new TypeError(
+    throw new StatsError(
+      'E_INVALID_TYPE',
       `${functionName}: ${argumentName} must be an array or a numeric typed array, got ${describeValue(values)}`,
     );
   }
   const n = values.length;
   if (n === 0) {
-    throw new RangeError(
+    throw new StatsError(
+      'E_EMPTY_INPUT',
       `${functionName}: ${argumentName} must contain at least one value, got an empty array`,
     );
   }
   for (let i = 0; i < n; i++) {
     const value = values[i];
     if (typeof value !== 'number') {
-      throw new TypeError(
+      throw new StatsError(
+        'E_INVALID_TYPE',
         `${functionName}: ${argumentName} must contain only numbers, got ${describeValue(value)} at index ${i}`,
       );
     }
     if (!Number.isFinite(value)) {
-      throw new RangeError(
+      throw new StatsError(
+        'E_NOT_FINITE',
         `${functionName}: ${argumentName} must contain only finite numbers, got ${describeValue(value)} at index ${i}`,
       );
     }
@@ -90,14 +97,15 @@ export function assertFiniteValues(
 /**
  * Checks that an options argument is absent or a plain object.
  *
- * @throws {TypeError} when `options` is neither `undefined` nor an object.
+ * @throws {StatsError} `E_INVALID_TYPE` when `options` is neither `undefined` nor an object.
  */
 export function assertOptionsObject(
   functionName: string,
   options: unknown,
 ): asserts options is object | undefined {
   if (options !== undefined && (options === null || typeof options !== 'object')) {
-    throw new TypeError(
+    throw new StatsError(
+      'E_INVALID_TYPE',
       `${functionName}: options must be an object, got ${describeValue(options)}`,
     );
   }
@@ -107,8 +115,8 @@ export function assertOptionsObject(
  * Checks that `value` is an integer in `[min, max]`. `rangeNote` explains where the bounds come
  * from, e.g. `'(the number of distinct values)'`.
  *
- * @throws {TypeError} when `value` is not a number.
- * @throws {RangeError} when `value` is not an integer in range.
+ * @throws {StatsError} `E_INVALID_TYPE` when `value` is not a number.
+ * @throws {StatsError} `E_INVALID_ARGUMENT` when `value` is not an integer in range.
  */
 export function assertIntegerInRange(
   functionName: string,
@@ -120,18 +128,24 @@ export function assertIntegerInRange(
 ): asserts value is number {
   const rule = `must be an integer in [${min}, ${max}]${rangeNote ? ` ${rangeNote}` : ''}`;
   if (typeof value !== 'number') {
-    throw new TypeError(`${functionName}: ${argumentName} ${rule}, got ${describeValue(value)}`);
+    throw new StatsError(
+      'E_INVALID_TYPE',
+      `${functionName}: ${argumentName} ${rule}, got ${describeValue(value)}`,
+    );
   }
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${functionName}: ${argumentName} ${rule}, got ${describeValue(value)}`);
+    throw new StatsError(
+      'E_INVALID_ARGUMENT',
+      `${functionName}: ${argumentName} ${rule}, got ${describeValue(value)}`,
+    );
   }
 }
 
 /**
  * Checks that `value` is a finite number (and, when `exclusiveMin` is given, strictly above it).
  *
- * @throws {TypeError} when `value` is not a number.
- * @throws {RangeError} when `value` is NaN, ±Infinity or not above `exclusiveMin`.
+ * @throws {StatsError} `E_INVALID_TYPE` when `value` is not a number.
+ * @throws {StatsError} `E_INVALID_ARGUMENT` when `value` is NaN, ±Infinity or not above `exclusiveMin`.
  */
 export function assertFiniteNumber(
   functionName: string,
@@ -144,10 +158,16 @@ export function assertFiniteNumber(
       ? 'must be a finite number'
       : `must be a finite number greater than ${exclusiveMin}`;
   if (typeof value !== 'number') {
-    throw new TypeError(`${functionName}: ${argumentName} ${rule}, got ${describeValue(value)}`);
+    throw new StatsError(
+      'E_INVALID_TYPE',
+      `${functionName}: ${argumentName} ${rule}, got ${describeValue(value)}`,
+    );
   }
   if (!Number.isFinite(value) || (exclusiveMin !== undefined && !(value > exclusiveMin))) {
-    throw new RangeError(`${functionName}: ${argumentName} ${rule}, got ${describeValue(value)}`);
+    throw new StatsError(
+      'E_INVALID_ARGUMENT',
+      `${functionName}: ${argumentName} ${rule}, got ${describeValue(value)}`,
+    );
   }
 }
 
@@ -155,15 +175,21 @@ export function assertFiniteNumber(
  * Checks the `ddof` (delta degrees of freedom) argument: a finite number with `0 <= ddof < n`, so
  * that the divisor `n - ddof` is positive.
  *
- * @throws {TypeError} when `ddof` is not a number.
- * @throws {RangeError} when `ddof` is outside `[0, n)`.
+ * @throws {StatsError} `E_INVALID_TYPE` when `ddof` is not a number.
+ * @throws {StatsError} `E_INVALID_ARGUMENT` when `ddof` is outside `[0, n)`.
  */
 export function assertDdof(functionName: string, ddof: unknown, n: number): asserts ddof is number {
   const rule = `must be a finite number in [0, ${n}) (below the number of values, so n - ddof > 0)`;
   if (typeof ddof !== 'number') {
-    throw new TypeError(`${functionName}: ddof ${rule}, got ${describeValue(ddof)}`);
+    throw new StatsError(
+      'E_INVALID_TYPE',
+      `${functionName}: ddof ${rule}, got ${describeValue(ddof)}`,
+    );
   }
   if (!Number.isFinite(ddof) || ddof < 0 || ddof >= n) {
-    throw new RangeError(`${functionName}: ddof ${rule}, got ${describeValue(ddof)}`);
+    throw new StatsError(
+      'E_INVALID_ARGUMENT',
+      `${functionName}: ddof ${rule}, got ${describeValue(ddof)}`,
+    );
   }
 }

@@ -4,12 +4,16 @@ import * as api from './index';
 describe('@none/stats public API', () => {
   it('exports exactly the reviewed names', () => {
     expect(Object.keys(api).sort()).toEqual([
+      'StatsError',
+      'createRandom',
+      'deriveSeed',
       'jenksBreaks',
       'jenksTwoClassSplit',
       'mean',
       'otsuThreshold',
       'otsuThresholdExact',
       'quantile',
+      'restoreRandom',
       'std',
       'variance',
       'zScores',

@@ -9,7 +9,9 @@ import {
   naiveSumOfSquares,
   partitionCost,
   shuffled,
+  statsError,
 } from './_test-oracles';
+import { StatsError } from './errors';
 import { jenksBreaks } from './jenks-breaks';
 
 const smallInteger = fc.integer({ min: -20, max: 20 });
@@ -66,63 +68,81 @@ describe('jenksBreaks', () => {
     expect(breaks).toEqual([0, 1, 10]);
   });
 
-  it('throws RangeError naming the rule when classes is below 2 or not an integer', () => {
+  it('throws StatsError E_INVALID_ARGUMENT naming the rule when classes is below 2 or not an integer', () => {
     expect(() => jenksBreaks([1, 2, 3, 4], { classes: 1 })).toThrow(
-      new RangeError(
+      new StatsError(
+        'E_INVALID_ARGUMENT',
         'jenksBreaks: classes must be an integer in [2, 4] (the number of distinct values), got 1',
       ),
     );
-    expect(() => jenksBreaks([1, 2, 3, 4], { classes: 2.5 })).toThrow(RangeError);
+    expect(() => jenksBreaks([1, 2, 3, 4], { classes: 2.5 })).toThrow(
+      statsError('E_INVALID_ARGUMENT'),
+    );
     expect(() => jenksBreaks([1, 2, 3, 4], { classes: Number.NaN })).toThrow(/got NaN/);
   });
 
-  it('throws RangeError when classes exceeds the number of distinct values', () => {
+  it('throws StatsError E_INVALID_ARGUMENT when classes exceeds the number of distinct values', () => {
     expect(() => jenksBreaks([1, 1, 2, 2, 3], { classes: 4 })).toThrow(
-      new RangeError(
+      new StatsError(
+        'E_INVALID_ARGUMENT',
         'jenksBreaks: classes must be an integer in [2, 3] (the number of distinct values), got 4',
       ),
     );
   });
 
-  it('throws TypeError when classes is missing or not a number', () => {
+  it('throws StatsError E_INVALID_TYPE when classes is missing or not a number', () => {
     expect(() => jenksBreaks([1, 2, 3], { classes: '2' as unknown as number })).toThrow(
-      new TypeError(
+      new StatsError(
+        'E_INVALID_TYPE',
         'jenksBreaks: classes must be an integer in [2, 3] (the number of distinct values), got "2"',
       ),
     );
     expect(() => jenksBreaks([1, 2, 3], {} as { classes: number })).toThrow(/got undefined/);
     expect(() => jenksBreaks([1, 2, 3], undefined as unknown as { classes: number })).toThrow(
-      TypeError,
+      statsError('E_INVALID_TYPE'),
     );
   });
 
-  it('throws RangeError on all-equal input (cannot form two non-empty classes)', () => {
+  it('throws StatsError E_INVALID_ARGUMENT on all-equal input (cannot form two non-empty classes)', () => {
     expect(() => jenksBreaks([5, 5, 5], { classes: 2 })).toThrow(
-      new RangeError(
+      new StatsError(
+        'E_INVALID_ARGUMENT',
         'jenksBreaks: values must contain at least 2 distinct values to form classes, got 3 value(s) all equal to 5',
       ),
     );
-    expect(() => jenksBreaks([7], { classes: 2 })).toThrow(RangeError);
+    expect(() => jenksBreaks([7], { classes: 2 })).toThrow(statsError('E_INVALID_ARGUMENT'));
   });
 
   it('throws on empty, non-finite and non-array input', () => {
     expect(() => jenksBreaks([], { classes: 2 })).toThrow(
-      new RangeError('jenksBreaks: values must contain at least one value, got an empty array'),
+      new StatsError(
+        'E_EMPTY_INPUT',
+        'jenksBreaks: values must contain at least one value, got an empty array',
+      ),
     );
     expect(() => jenksBreaks([1, Number.NaN, 3], { classes: 2 })).toThrow(
-      new RangeError('jenksBreaks: values must contain only finite numbers, got NaN at index 1'),
+      new StatsError(
+        'E_NOT_FINITE',
+        'jenksBreaks: values must contain only finite numbers, got NaN at index 1',
+      ),
     );
     expect(() => jenksBreaks([1, 2, Number.NEGATIVE_INFINITY], { classes: 2 })).toThrow(
       /got -Infinity at index 2/,
     );
     expect(() => jenksBreaks('123' as unknown as number[], { classes: 2 })).toThrow(
-      new TypeError('jenksBreaks: values must be an array or a numeric typed array, got "123"'),
+      new StatsError(
+        'E_INVALID_TYPE',
+        'jenksBreaks: values must be an array or a numeric typed array, got "123"',
+      ),
     );
     expect(() => jenksBreaks([1, '2', 3] as unknown as number[], { classes: 2 })).toThrow(
-      new TypeError('jenksBreaks: values must contain only numbers, got "2" at index 1'),
+      new StatsError(
+        'E_INVALID_TYPE',
+        'jenksBreaks: values must contain only numbers, got "2" at index 1',
+      ),
     );
     expect(() => jenksBreaks(new BigInt64Array(3) as unknown as number[], { classes: 2 })).toThrow(
-      TypeError,
+      statsError('E_INVALID_TYPE'),
     );
   });
 

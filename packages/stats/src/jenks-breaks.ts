@@ -2,6 +2,7 @@ import { fisherJenksBreaks } from './_fisher-jenks';
 import { countDistinct, distinctLevels, sortedCopy } from './_sorted';
 import { bestTwoClassCut } from './_two-class-cut';
 import { assertFiniteValues, assertIntegerInRange, describeValue } from './_validate';
+import { StatsError } from './errors';
 
 /** Options of {@link jenksBreaks}. */
 export interface JenksBreaksOptions {
@@ -22,9 +23,9 @@ export interface JenksBreaksOptions {
  *   upper bound of class k = max]`. Every break is a data value. A value `x` belongs to the first
  *   class `i` (0-based) with `x <= breaks[i + 1]`, so values equal to a break fall in the lower
  *   class, and ties are never split between classes.
- * @throws {TypeError} if `values` is not an array or numeric typed array, holds a non-number,
+ * @throws {StatsError} `E_INVALID_TYPE` if `values` is not an array or numeric typed array, holds a non-number,
  *   or `options.classes` is not a number.
- * @throws {RangeError} if `values` is empty or holds NaN or ±Infinity; if `classes` is not an
+ * @throws {StatsError} `E_EMPTY_INPUT`, `E_NOT_FINITE` or `E_INVALID_ARGUMENT` if `values` is empty or holds NaN or ±Infinity; if `classes` is not an
  *   integer in `[2, d]` where `d` is the number of distinct values. All-equal input (`d = 1`)
  *   therefore always throws: it cannot be split into two non-empty classes.
  *
@@ -60,7 +61,8 @@ export interface JenksBreaksOptions {
 export function jenksBreaks(values: ArrayLike<number>, options: JenksBreaksOptions): number[] {
   assertFiniteValues('jenksBreaks', values);
   if (options === null || typeof options !== 'object') {
-    throw new TypeError(
+    throw new StatsError(
+      'E_INVALID_TYPE',
       `jenksBreaks: options must be an object with an integer classes >= 2, got ${describeValue(options)}`,
     );
   }
@@ -68,7 +70,8 @@ export function jenksBreaks(values: ArrayLike<number>, options: JenksBreaksOptio
   const sorted = sortedCopy(values);
   const distinct = countDistinct(sorted);
   if (distinct < 2) {
-    throw new RangeError(
+    throw new StatsError(
+      'E_INVALID_ARGUMENT',
       `jenksBreaks: values must contain at least 2 distinct values to form classes, got ${sorted.length} value(s) all equal to ${describeValue(sorted[0])}`,
     );
   }

@@ -5,7 +5,9 @@ import {
   naiveBetweenClassSumOfSquares,
   naiveSumOfSquares,
   partitionCost,
+  statsError,
 } from './_test-oracles';
+import { StatsError } from './errors';
 import { jenksBreaks } from './jenks-breaks';
 import { jenksTwoClassSplit } from './jenks-two-class-split';
 
@@ -82,21 +84,26 @@ describe('jenksTwoClassSplit', () => {
 
   it('throws on bad input with the function name in the message', () => {
     expect(() => jenksTwoClassSplit([])).toThrow(
-      new RangeError(
+      new StatsError(
+        'E_EMPTY_INPUT',
         'jenksTwoClassSplit: values must contain at least one value, got an empty array',
       ),
     );
     expect(() => jenksTwoClassSplit([1, Number.POSITIVE_INFINITY])).toThrow(
-      new RangeError(
+      new StatsError(
+        'E_NOT_FINITE',
         'jenksTwoClassSplit: values must contain only finite numbers, got Infinity at index 1',
       ),
     );
     expect(() => jenksTwoClassSplit(null as unknown as number[])).toThrow(
-      new TypeError(
+      new StatsError(
+        'E_INVALID_TYPE',
         'jenksTwoClassSplit: values must be an array or a numeric typed array, got null',
       ),
     );
-    expect(() => jenksTwoClassSplit({ length: 1, 0: 1 } as ArrayLike<number>)).toThrow(TypeError);
+    expect(() => jenksTwoClassSplit({ length: 1, 0: 1 } as ArrayLike<number>)).toThrow(
+      statsError('E_INVALID_TYPE'),
+    );
   });
 
   it('does not mutate its input', () => {

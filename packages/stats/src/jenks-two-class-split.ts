@@ -58,8 +58,8 @@ export interface JenksTwoClassSplitResult {
  * @param values - Finite numbers (array or typed array); never mutated.
  * @returns See {@link JenksTwoClassSplitResult}. Membership rule: `x <= breakValue` is low,
  *   `x > breakValue` is high, so every value equal to the break is low.
- * @throws {TypeError} if `values` is not an array or numeric typed array, or holds a non-number.
- * @throws {RangeError} if `values` is empty or holds NaN or ±Infinity.
+ * @throws {StatsError} `E_INVALID_TYPE` if `values` is not an array or numeric typed array, or holds a non-number.
+ * @throws {StatsError} `E_EMPTY_INPUT` if `values` is empty, `E_NOT_FINITE` if it holds NaN or ±Infinity.
  *
  * @remarks
  * O(n log n) time (one sort, then an O(n) scan and two O(n) passes), O(n) memory. 10^6 values take

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fixture from './__fixtures__/numpy-moments.json';
 import { isClose } from './_test-oracles';
+import { StatsError } from './errors';
 import { mean } from './mean';
 
 describe('mean', () => {
@@ -24,13 +25,22 @@ describe('mean', () => {
 
   it('throws on bad input with the function name in the message', () => {
     expect(() => mean([])).toThrow(
-      new RangeError('mean: values must contain at least one value, got an empty array'),
+      new StatsError(
+        'E_EMPTY_INPUT',
+        'mean: values must contain at least one value, got an empty array',
+      ),
     );
     expect(() => mean([1, Number.NaN])).toThrow(
-      new RangeError('mean: values must contain only finite numbers, got NaN at index 1'),
+      new StatsError(
+        'E_NOT_FINITE',
+        'mean: values must contain only finite numbers, got NaN at index 1',
+      ),
     );
     expect(() => mean({} as number[])).toThrow(
-      new TypeError('mean: values must be an array or a numeric typed array, got an object'),
+      new StatsError(
+        'E_INVALID_TYPE',
+        'mean: values must be an array or a numeric typed array, got an object',
+      ),
     );
   });
 });

@@ -6,8 +6,8 @@ import { assertFiniteValues } from './_validate';
  *
  * @param values - Finite numbers (array or typed array); never mutated.
  * @returns The mean.
- * @throws {TypeError} if `values` is not an array or numeric typed array, or holds a non-number.
- * @throws {RangeError} if `values` is empty or holds NaN or ±Infinity.
+ * @throws {StatsError} `E_INVALID_TYPE` if `values` is not an array or numeric typed array, or holds a non-number.
+ * @throws {StatsError} `E_EMPTY_INPUT` if `values` is empty, `E_NOT_FINITE` if it holds NaN or ±Infinity.
  *
  * @remarks
  * Corrected two-pass summation (the residual mean is added back), O(n). Results agree with

@@ -7,7 +7,9 @@ import {
   naiveSumOfSquares,
   partitionCost,
   shuffled,
+  statsError,
 } from './_test-oracles';
+import { StatsError } from './errors';
 import { jenksBreaks } from './jenks-breaks';
 import { otsuThresholdExact } from './otsu-threshold-exact';
 
@@ -53,13 +55,15 @@ describe('otsuThresholdExact', () => {
 
   it('throws on bad input with the function name in the message', () => {
     expect(() => otsuThresholdExact([])).toThrow(
-      new RangeError(
+      new StatsError(
+        'E_EMPTY_INPUT',
         'otsuThresholdExact: values must contain at least one value, got an empty array',
       ),
     );
-    expect(() => otsuThresholdExact([Number.NaN])).toThrow(RangeError);
+    expect(() => otsuThresholdExact([Number.NaN])).toThrow(statsError('E_NOT_FINITE'));
     expect(() => otsuThresholdExact(undefined as unknown as number[])).toThrow(
-      new TypeError(
+      new StatsError(
+        'E_INVALID_TYPE',
         'otsuThresholdExact: values must be an array or a numeric typed array, got undefined',
       ),
     );

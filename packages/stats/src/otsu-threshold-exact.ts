@@ -10,8 +10,8 @@ import { assertFiniteValues } from './_validate';
  * @param values - Finite numbers (array or typed array); never mutated.
  * @returns The threshold `t`, always a data value; for all-equal input, that value (foreground is
  *   then empty, as with scikit-image).
- * @throws {TypeError} if `values` is not an array or numeric typed array, or holds a non-number.
- * @throws {RangeError} if `values` is empty or holds NaN or ±Infinity.
+ * @throws {StatsError} `E_INVALID_TYPE` if `values` is not an array or numeric typed array, or holds a non-number.
+ * @throws {StatsError} `E_EMPTY_INPUT` if `values` is empty, `E_NOT_FINITE` if it holds NaN or ±Infinity.
  *
  * @remarks
  * Otsu's (1979) criterion on the histogram of the distinct values `x₁ < … < x_d` with

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import fixture from './__fixtures__/otsu-skimage.json';
-import { naiveBetweenClassSumOfSquares } from './_test-oracles';
+import { naiveBetweenClassSumOfSquares, statsError } from './_test-oracles';
+import { StatsError } from './errors';
 import { otsuThreshold } from './otsu-threshold';
 import { otsuThresholdExact } from './otsu-threshold-exact';
 
@@ -52,20 +53,34 @@ describe('otsuThreshold', () => {
 
   it('validates bins and values', () => {
     expect(() => otsuThreshold([1, 2], { bins: 1 })).toThrow(
-      new RangeError('otsuThreshold: bins must be an integer in [2, 16777216], got 1'),
+      new StatsError(
+        'E_INVALID_ARGUMENT',
+        'otsuThreshold: bins must be an integer in [2, 16777216], got 1',
+      ),
     );
-    expect(() => otsuThreshold([1, 2], { bins: 2.5 })).toThrow(RangeError);
+    expect(() => otsuThreshold([1, 2], { bins: 2.5 })).toThrow(statsError('E_INVALID_ARGUMENT'));
     expect(() => otsuThreshold([1, 2], { bins: '8' as unknown as number })).toThrow(
-      new TypeError('otsuThreshold: bins must be an integer in [2, 16777216], got "8"'),
+      new StatsError(
+        'E_INVALID_TYPE',
+        'otsuThreshold: bins must be an integer in [2, 16777216], got "8"',
+      ),
     );
     expect(() => otsuThreshold([1, Number.NaN])).toThrow(
-      new RangeError('otsuThreshold: values must contain only finite numbers, got NaN at index 1'),
+      new StatsError(
+        'E_NOT_FINITE',
+        'otsuThreshold: values must contain only finite numbers, got NaN at index 1',
+      ),
     );
-    expect(() => otsuThreshold([])).toThrow(RangeError);
+    expect(() => otsuThreshold([])).toThrow(statsError('E_EMPTY_INPUT'));
     expect(() => otsuThreshold(42 as unknown as number[])).toThrow(
-      new TypeError('otsuThreshold: values must be an array or a numeric typed array, got 42'),
+      new StatsError(
+        'E_INVALID_TYPE',
+        'otsuThreshold: values must be an array or a numeric typed array, got 42',
+      ),
     );
-    expect(() => otsuThreshold([1, 2], 'bins' as unknown as { bins: number })).toThrow(TypeError);
+    expect(() => otsuThreshold([1, 2], 'bins' as unknown as { bins: number })).toThrow(
+      statsError('E_INVALID_TYPE'),
+    );
   });
 
   it('does not mutate its input', () => {

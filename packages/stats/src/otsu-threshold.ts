@@ -30,9 +30,9 @@ const MAX_BINS = 16_777_216;
  * @param options - See {@link OtsuThresholdOptions}.
  * @returns The threshold `t` (a bin centre, generally not a data value), or the common value for
  *   all-equal input (then `values > t` is empty).
- * @throws {TypeError} if `values` is not an array or numeric typed array, holds a non-number, or
+ * @throws {StatsError} `E_INVALID_TYPE` if `values` is not an array or numeric typed array, holds a non-number, or
  *   `bins` is not a number.
- * @throws {RangeError} if `values` is empty or holds NaN or ±Infinity, or `bins` is not an integer
+ * @throws {StatsError} `E_EMPTY_INPUT`, `E_NOT_FINITE` or `E_INVALID_ARGUMENT` if `values` is empty or holds NaN or ±Infinity, or `bins` is not an integer
  *   in `[2, 16777216]`.
  *
  * @remarks

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import fixture from './__fixtures__/numpy-moments.json';
-import { isClose } from './_test-oracles';
+import { isClose, statsError } from './_test-oracles';
+import { StatsError } from './errors';
 import { quantile } from './quantile';
 
 describe('quantile', () => {
@@ -44,13 +45,15 @@ describe('quantile', () => {
 
   it('rejects probabilities outside [0, 1] and bad values', () => {
     expect(() => quantile([1, 2], 1.5)).toThrow(
-      new RangeError('quantile: q must be a number in [0, 1], got 1.5'),
+      new StatsError('E_INVALID_ARGUMENT', 'quantile: q must be a number in [0, 1], got 1.5'),
     );
     expect(() => quantile([1, 2], [0.5, Number.NaN])).toThrow(
-      new RangeError('quantile: q[1] must be a number in [0, 1], got NaN'),
+      new StatsError('E_INVALID_ARGUMENT', 'quantile: q[1] must be a number in [0, 1], got NaN'),
     );
-    expect(() => quantile([1, 2], '0.5' as unknown as number)).toThrow(TypeError);
-    expect(() => quantile([], 0.5)).toThrow(RangeError);
+    expect(() => quantile([1, 2], '0.5' as unknown as number)).toThrow(
+      statsError('E_INVALID_TYPE'),
+    );
+    expect(() => quantile([], 0.5)).toThrow(statsError('E_EMPTY_INPUT'));
   });
 
   it('does not mutate its input', () => {

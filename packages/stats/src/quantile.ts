@@ -1,13 +1,17 @@
 import { sortedCopy } from './_sorted';
 import { assertFiniteValues, describeValue } from './_validate';
+import { StatsError } from './errors';
 
 function assertProbability(q: unknown, label: string): asserts q is number {
   const rule = 'must be a number in [0, 1]';
   if (typeof q !== 'number') {
-    throw new TypeError(`quantile: ${label} ${rule}, got ${describeValue(q)}`);
+    throw new StatsError('E_INVALID_TYPE', `quantile: ${label} ${rule}, got ${describeValue(q)}`);
   }
   if (!(q >= 0 && q <= 1)) {
-    throw new RangeError(`quantile: ${label} ${rule}, got ${describeValue(q)}`);
+    throw new StatsError(
+      'E_INVALID_ARGUMENT',
+      `quantile: ${label} ${rule}, got ${describeValue(q)}`,
+    );
   }
 }
 
@@ -38,8 +42,8 @@ function linearQuantile(sorted: Float64Array, q: number): number {
  * @param values - Finite numbers (array or typed array); never mutated.
  * @param q - A probability in `[0, 1]`, or an array of them.
  * @returns One number for a scalar `q`; an array (same order as `q`) for an array `q`.
- * @throws {TypeError} if `values` or `q` is not an array / number, or holds a non-number.
- * @throws {RangeError} if `values` is empty or holds NaN or ±Infinity, or a `q` is outside
+ * @throws {StatsError} `E_INVALID_TYPE` if `values` or `q` is not an array / number, or holds a non-number.
+ * @throws {StatsError} `E_EMPTY_INPUT`, `E_NOT_FINITE` or `E_INVALID_ARGUMENT` if `values` is empty or holds NaN or ±Infinity, or a `q` is outside
  *   `[0, 1]`.
  *
  * @remarks O(n log n) for the sort (done once for all `q`), then O(1) per probability.
@@ -65,7 +69,8 @@ export function quantile(
     return linearQuantile(sortedCopy(values), q);
   }
   if (!Array.isArray(q) && !(ArrayBuffer.isView(q) && !(q instanceof DataView))) {
-    throw new TypeError(
+    throw new StatsError(
+      'E_INVALID_TYPE',
       `quantile: q must be a number in [0, 1] or an array of them, got ${describeValue(q)}`,
     );
   }

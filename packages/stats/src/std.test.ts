@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fixture from './__fixtures__/numpy-moments.json';
 import { isClose } from './_test-oracles';
+import { StatsError } from './errors';
 import { std } from './std';
 
 describe('std', () => {
@@ -26,7 +27,10 @@ describe('std', () => {
       /^std: ddof must be a finite number in \[0, 2\)/,
     );
     expect(() => std([Number.POSITIVE_INFINITY])).toThrow(
-      new RangeError('std: values must contain only finite numbers, got Infinity at index 0'),
+      new StatsError(
+        'E_NOT_FINITE',
+        'std: values must contain only finite numbers, got Infinity at index 0',
+      ),
     );
   });
 });

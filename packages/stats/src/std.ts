@@ -12,9 +12,9 @@ export type StdOptions = VarianceOptions;
  * @param values - Finite numbers (array or typed array); never mutated.
  * @param options - `{ ddof }`, see {@link VarianceOptions}.
  * @returns The standard deviation; 0 for all-equal input.
- * @throws {TypeError} if `values` is not an array or numeric typed array, holds a non-number, or
+ * @throws {StatsError} `E_INVALID_TYPE` if `values` is not an array or numeric typed array, holds a non-number, or
  *   `ddof` is not a number.
- * @throws {RangeError} if `values` is empty or holds NaN or ±Infinity, or `ddof` is outside
+ * @throws {StatsError} `E_EMPTY_INPUT`, `E_NOT_FINITE` or `E_INVALID_ARGUMENT` if `values` is empty or holds NaN or ±Infinity, or `ddof` is outside
  *   `[0, n)`.
  *
  * @remarks O(n); the square root of {@link variance}.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fixture from './__fixtures__/numpy-moments.json';
-import { isClose } from './_test-oracles';
+import { isClose, statsError } from './_test-oracles';
+import { StatsError } from './errors';
 import { variance } from './variance';
 
 describe('variance', () => {
@@ -28,14 +29,17 @@ describe('variance', () => {
 
   it('validates ddof against the number of values', () => {
     expect(() => variance([4], { ddof: 1 })).toThrow(
-      new RangeError(
+      new StatsError(
+        'E_INVALID_ARGUMENT',
         'variance: ddof must be a finite number in [0, 1) (below the number of values, so n - ddof > 0), got 1',
       ),
     );
-    expect(() => variance([1, 2], { ddof: -1 })).toThrow(RangeError);
-    expect(() => variance([1, 2], { ddof: '1' as unknown as number })).toThrow(TypeError);
+    expect(() => variance([1, 2], { ddof: -1 })).toThrow(statsError('E_INVALID_ARGUMENT'));
+    expect(() => variance([1, 2], { ddof: '1' as unknown as number })).toThrow(
+      statsError('E_INVALID_TYPE'),
+    );
     expect(() => variance([1, 2], null as unknown as { ddof: number })).toThrow(
-      new TypeError('variance: options must be an object, got null'),
+      new StatsError('E_INVALID_TYPE', 'variance: options must be an object, got null'),
     );
   });
 });

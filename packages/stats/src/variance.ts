@@ -19,9 +19,9 @@ export interface VarianceOptions {
  * @param options - See {@link VarianceOptions}.
  * @returns The variance, never negative; 0 for all-equal input and for a single value with
  *   `ddof: 0`.
- * @throws {TypeError} if `values` is not an array or numeric typed array, holds a non-number, or
+ * @throws {StatsError} `E_INVALID_TYPE` if `values` is not an array or numeric typed array, holds a non-number, or
  *   `ddof` is not a number.
- * @throws {RangeError} if `values` is empty or holds NaN or ±Infinity, or `ddof` is outside
+ * @throws {StatsError} `E_EMPTY_INPUT`, `E_NOT_FINITE` or `E_INVALID_ARGUMENT` if `values` is empty or holds NaN or ±Infinity, or `ddof` is outside
  *   `[0, n)` (e.g. `ddof: 1` with a single value).
  *
  * @remarks

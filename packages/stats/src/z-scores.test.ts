@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fixture from './__fixtures__/numpy-moments.json';
-import { isClose } from './_test-oracles';
+import { isClose, statsError } from './_test-oracles';
+import { StatsError } from './errors';
 import { zScores } from './z-scores';
 
 describe('zScores', () => {
@@ -58,18 +59,24 @@ describe('zScores', () => {
 
   it('rejects a zero or non-finite std, a bad mean, ddof or out', () => {
     expect(() => zScores([1, 2], { std: 0 })).toThrow(
-      new RangeError('zScores: std must be a finite number greater than 0, got 0'),
+      new StatsError(
+        'E_INVALID_ARGUMENT',
+        'zScores: std must be a finite number greater than 0, got 0',
+      ),
     );
     expect(() => zScores([1, 2], { mean: Number.NaN })).toThrow(
-      new RangeError('zScores: mean must be a finite number, got NaN'),
+      new StatsError('E_INVALID_ARGUMENT', 'zScores: mean must be a finite number, got NaN'),
     );
     expect(() => zScores([1], { ddof: 1 })).toThrow(/^zScores: ddof must be/);
     expect(() => zScores([1, 2], { out: new Float64Array(3) })).toThrow(
-      new RangeError('zScores: out must have the same length as values (2), got length 3'),
+      new StatsError(
+        'E_INVALID_ARGUMENT',
+        'zScores: out must have the same length as values (2), got length 3',
+      ),
     );
     expect(() => zScores([1, 2], { out: new Float32Array(2) as unknown as Float64Array })).toThrow(
-      new TypeError('zScores: out must be a Float64Array, got a Float32Array'),
+      new StatsError('E_INVALID_TYPE', 'zScores: out must be a Float64Array, got a Float32Array'),
     );
-    expect(() => zScores([])).toThrow(RangeError);
+    expect(() => zScores([])).toThrow(statsError('E_EMPTY_INPUT'));
   });
 });

@@ -6,6 +6,7 @@ import {
   assertOptionsObject,
   describeValue,
 } from './_validate';
+import { StatsError } from './errors';
 
 /** Options of {@link zScores}. */
 export interface ZScoresOptions {
@@ -39,9 +40,9 @@ export interface ZScoresOptions {
  * @param values - Finite numbers (array or typed array); not mutated unless passed as `out`.
  * @param options - See {@link ZScoresOptions}.
  * @returns `out` (or a new `Float64Array`) holding the z-scores.
- * @throws {TypeError} if `values` is not an array or numeric typed array or holds a non-number; if
+ * @throws {StatsError} `E_INVALID_TYPE` if `values` is not an array or numeric typed array or holds a non-number; if
  *   `mean`, `std` or `ddof` is not a number; if `out` is not a `Float64Array`.
- * @throws {RangeError} if `values` is empty or holds NaN or ±Infinity; if `mean` is not finite,
+ * @throws {StatsError} `E_EMPTY_INPUT`, `E_NOT_FINITE` or `E_INVALID_ARGUMENT` if `values` is empty or holds NaN or ±Infinity; if `mean` is not finite,
  *   `std` is not a finite number > 0, `ddof` is outside `[0, n)`, or `out.length !== n`.
  *
  * @remarks
@@ -71,10 +72,14 @@ export function zScores(values: ArrayLike<number>, options: ZScoresOptions = {})
   }
   if (out !== undefined) {
     if (!(out instanceof Float64Array)) {
-      throw new TypeError(`zScores: out must be a Float64Array, got ${describeValue(out)}`);
+      throw new StatsError(
+        'E_INVALID_TYPE',
+        `zScores: out must be a Float64Array, got ${describeValue(out)}`,
+      );
     }
     if (out.length !== n) {
-      throw new RangeError(
+      throw new StatsError(
+        'E_INVALID_ARGUMENT',
         `zScores: out must have the same length as values (${n}), got length ${out.length}`,
       );
     }

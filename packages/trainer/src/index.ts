@@ -1,65 +1,4 @@
-export { argmaxRows, gatherBatch, predictLogits } from './_batches';
-export {
-  ABL_DEFAULTS,
-  type AblEvent,
-  type AblIsolationRecord,
-  type AblOptions,
-  type AblState,
-  localGradientAscentLoss,
-  lowestLossIndices,
-  type RunAblOptions,
-  runAbl,
-} from './baselines/abl';
-export {
-  ACTIVATION_CLUSTERING_DEFAULTS,
-  type ActivationClusteringOptions,
-  type ActivationClusteringResult,
-  activationClustering,
-  type ClassClustering,
-  type ClusteringActivations,
-} from './baselines/activation-clustering';
-export {
-  DBD_DEFAULTS,
-  type DbdEvent,
-  type DbdOptions,
-  type DbdSplitRecord,
-  type DbdState,
-  ntXentLoss,
-  runDbd,
-  symmetricCrossEntropy,
-} from './baselines/dbd';
-export {
-  type ClipAndNoiseOptions,
-  clipAndNoiseGradients,
-  clipGradientNorm,
-  DP_SGD_SETTINGS,
-  type DpSgdSetting,
-  type TrainEpochsDpSgdOptions,
-  trainEpochsDpSgd,
-} from './baselines/dp-sgd';
-export {
-  type KMeansOptions,
-  type KMeansResult,
-  kMeans,
-  silhouetteScore,
-} from './baselines/k-means';
-export {
-  attentionDistillationLoss,
-  attentionMap,
-  NAD_DEFAULTS,
-  type NadEvent,
-  type NadOptions,
-  type NadState,
-  type RunNadOptions,
-  runNad,
-} from './baselines/nad';
-export {
-  type PrincipalComponents,
-  principalComponents,
-  projectOntoComponents,
-  type SymmetricEigen,
-  symmetricEigen,
-} from './baselines/pca';
+export { argmaxRows, gatherBatch, keptIndices, predictLogits, range } from './_batches';
 export {
   type CheckpointContents,
   readCheckpoint,
@@ -67,16 +6,20 @@ export {
   writeCheckpoint,
   writeModelWeights,
 } from './checkpoint';
-export { TrainerError, type TrainerErrorCode } from './errors';
 export type {
-  BaselineOptions,
+  CheckpointBinary,
   Defense,
-  ExperimentOptions,
-  TrainingOptions,
-} from './experiment-options';
+  DefenseContext,
+  DefenseEvent,
+  DefenseOutcome,
+  ModelResult,
+  RestoredCheckpoint,
+  TrainPhaseOptions,
+} from './defense';
+export { TrainerError, type TrainerErrorCode } from './errors';
 export { freezeBatchNorm } from './freeze-batch-norm';
 export { type LearningRateSchedule, learningRateAt } from './learning-rate';
-export { accuracy, detectionQuality } from './metrics';
+export { accuracy, detectionQuality, evaluateBackdoor } from './metrics';
 export {
   CONFIDENCE_GAP_DETECTION_DEFAULTS,
   type ConfidenceGapDetectionOptions,
@@ -107,6 +50,11 @@ export {
   nearestNeighbours,
 } from './none/neighbours';
 export {
+  type NoneDefenseOptions,
+  type NoneDefenseState,
+  noneDefense,
+} from './none/none-defense';
+export {
   NONE_DEFAULTS,
   type NoneOptions,
   type NoneVariant,
@@ -130,24 +78,13 @@ export {
   type OptimizerState,
   type SgdOptions,
 } from './optimizer';
-export { formatReportMarkdown } from './report-markdown';
-export { defenseWarnings, noneFinding } from './report-warnings';
-export {
-  cleanSubset,
-  type DefendedResult,
-  type ExperimentEvent,
-  type ExperimentReport,
-  hashConfig,
-  type ModelResult,
-  type RunExperimentOptions,
-  runExperiment,
-  type Stage,
-} from './run-experiment';
 export {
   type AugmentOptions,
   type EpochLogs,
+  epochBatches,
+  epochOrder,
   epochSeed,
   type TrainEpochsOptions,
   trainEpochs,
 } from './train-epochs';
-export { type TrainWithNoneOptions, trainWithNone } from './train-with-none';
+export type { TrainingOptions } from './training-options';

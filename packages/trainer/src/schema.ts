@@ -1,5 +1,4 @@
 export {
-  baselinesSchema,
   type NoneConfig,
   noneSchema,
   optimizerSchema,

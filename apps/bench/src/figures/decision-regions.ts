@@ -1,3 +1,4 @@
+import { DP_SGD_SETTINGS, type DpSgdSetting, trainEpochsDpSgd } from '@none/baselines';
 import {
   createRandom,
   gaussianBlobs,
@@ -6,15 +7,7 @@ import {
   pointsToImageDataset,
 } from '@none/data';
 import { buildModel } from '@none/models';
-import {
-  argmaxRows,
-  createOptimizer,
-  DP_SGD_SETTINGS,
-  type DpSgdSetting,
-  predictLogits,
-  trainEpochs,
-  trainEpochsDpSgd,
-} from '@none/trainer';
+import { argmaxRows, createOptimizer, predictLogits, trainEpochs } from '@none/trainer';
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { decisionRegionChart, type RegionCell, type RegionPoint } from '../plot/charts';

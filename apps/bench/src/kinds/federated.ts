@@ -3,6 +3,7 @@ import { attackTestSet, createBadNetsTrigger, type MaskedTrigger } from '@none/a
 import { poisonClientDataset, splitTriggerForClients } from '@none/attacks/model';
 import { parseExperimentConfig, toExperimentOptions } from '@none/config';
 import { createRandom, type ImageDataset, subsetDataset } from '@none/data';
+import type { ExperimentEvent } from '@none/experiment';
 import { buildModel, type NeuronLayer, resetNeurons } from '@none/models';
 import { type ActivationProbeResult, createActivationProbe } from '@none/probe';
 import {
@@ -12,7 +13,6 @@ import {
   detectionQuality,
   detectNone,
   type EpochLogs,
-  type ExperimentEvent,
   epochSeed,
   type LearningRateSchedule,
   learningRateAt,

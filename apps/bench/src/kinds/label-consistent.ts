@@ -3,8 +3,9 @@
 // a plain experiment: `executeRun` hands the poisoned set to `runExperiment`.
 import { type LabelConsistentResult, labelConsistentPoison } from '@none/attacks/model';
 import type { DatasetSplit } from '@none/data';
+import type { ExperimentOptions } from '@none/experiment';
 import { buildModel } from '@none/models';
-import { createOptimizer, type ExperimentOptions, trainEpochs } from '@none/trainer';
+import { createOptimizer, trainEpochs } from '@none/trainer';
 import type * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 

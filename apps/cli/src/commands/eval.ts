@@ -3,7 +3,7 @@ import { attackTestSet } from '@none/attacks';
 import { toExperimentOptions } from '@none/config';
 import { loadDataset } from '@none/data';
 import { loadLayersModelFile } from '@none/models';
-import { accuracy, argmaxRows, predictLogits } from '@none/trainer';
+import { evaluateBackdoor } from '@none/trainer';
 import { defineCommand } from 'citty';
 import { checkOptions, UsageError } from '../_args';
 import { BACKEND_ARGS, initBackendFromArgs } from '../_backend';
@@ -38,17 +38,12 @@ export default defineCommand({
       // A softmax output ranks classes like the logits do, so any LayersModel is evaluated as is.
       const model = await loadLayersModelFile(resolve(args.model));
       const { test } = await loadDataset(options.dataset);
-      const ba = accuracy(
-        argmaxRows(await predictLogits(model, test), test.numClasses),
-        test.labels,
-      );
+      const triggered = options.attack
+        ? attackTestSet(test, options.attack.config).dataset
+        : undefined;
+      const { ba, asr } = await evaluateBackdoor(model, test, triggered);
       let line = `BA ${(ba * 100).toFixed(2)}% on ${test.shape[0]} test samples`;
-      if (options.attack) {
-        const triggered = attackTestSet(test, options.attack.config).dataset;
-        const asr = accuracy(
-          argmaxRows(await predictLogits(model, triggered), test.numClasses),
-          triggered.labels,
-        );
+      if (options.attack && triggered && asr !== null) {
         line += `\nASR ${(asr * 100).toFixed(2)}% on ${triggered.shape[0]} triggered samples (${options.attack.config.type})`;
       }
       model.dispose();

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { toExperimentOptions } from '@none/config';
+import { defenseWarnings, noneFinding, runExperiment } from '@none/experiment';
 import { loadLayersModelFile } from '@none/models';
-import { defenseWarnings, noneFinding, runExperiment } from '@none/trainer';
 import { defineCommand } from 'citty';
 import { checkOptions, checkOutputFolder } from '../_args';
 import { BACKEND_ARGS, initBackendFromArgs } from '../_backend';

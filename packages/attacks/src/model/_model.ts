@@ -8,7 +8,7 @@ import type { ImageBatch } from '../types';
 export type ModelImages = tf.Tensor4D | ImageBatch;
 
 export function shapeError(message: string): AttackError {
-  return new AttackError({ code: 'E_SHAPE_MISMATCH', message });
+  return new AttackError('E_SHAPE_MISMATCH', message);
 }
 
 function describeShape(shape: readonly (number | null)[]): string {
@@ -23,16 +23,16 @@ export function checkModel(fn: string, model: LayersModel, name = 'model'): numb
     typeof (model as { apply?: unknown }).apply !== 'function' ||
     !Array.isArray((model as { outputs?: unknown }).outputs)
   ) {
-    throw new AttackError({
-      code: 'E_INVALID_ARGUMENT',
-      message: `${fn}: ${name} must be a tfjs LayersModel (tf.model or tf.sequential, built), got ${model === null ? 'null' : typeof model}`,
-    });
+    throw new AttackError(
+      'E_INVALID_ARGUMENT',
+      `${fn}: ${name} must be a tfjs LayersModel (tf.model or tf.sequential, built), got ${model === null ? 'null' : typeof model}`,
+    );
   }
   if (model.outputs.length !== 1) {
-    throw new AttackError({
-      code: 'E_INVALID_ARGUMENT',
-      message: `${fn}: ${name} must have exactly 1 output (the logits), got ${model.outputs.length}`,
-    });
+    throw new AttackError(
+      'E_INVALID_ARGUMENT',
+      `${fn}: ${name} must have exactly 1 output (the logits), got ${model.outputs.length}`,
+    );
   }
   const outShape = model.outputs[0]!.shape;
   if (outShape.length !== 2 || typeof outShape[1] !== 'number' || outShape[1] < 2) {
@@ -82,18 +82,18 @@ export function imagesToTensor(
       );
     }
     if (images.dtype !== 'float32') {
-      throw new AttackError({
-        code: 'E_INVALID_ARGUMENT',
-        message: `${fn}: ${name} must be a float32 tensor with values in [0, 1], got dtype ${images.dtype}`,
-      });
+      throw new AttackError(
+        'E_INVALID_ARGUMENT',
+        `${fn}: ${name} must be a float32 tensor with values in [0, 1], got dtype ${images.dtype}`,
+      );
     }
     return { tensor: images, owned: false };
   }
   if (typeof images !== 'object' || images === null || !isImageArray(images.images)) {
-    throw new AttackError({
-      code: 'E_INVALID_ARGUMENT',
-      message: `${fn}: ${name} must be a float32 tf.Tensor4D or { images: Float32Array | Uint8Array, shape }`,
-    });
+    throw new AttackError(
+      'E_INVALID_ARGUMENT',
+      `${fn}: ${name} must be a float32 tf.Tensor4D or { images: Float32Array | Uint8Array, shape }`,
+    );
   }
   const { shape } = images;
   if (!Array.isArray(shape) || shape.length !== 4) {
@@ -127,10 +127,10 @@ export function checkLabels(
   name = 'labels',
 ): void {
   if (!(labels instanceof Int32Array)) {
-    throw new AttackError({
-      code: 'E_INVALID_ARGUMENT',
-      message: `${fn}: ${name} must be an Int32Array or an int32 tf.Tensor1D`,
-    });
+    throw new AttackError(
+      'E_INVALID_ARGUMENT',
+      `${fn}: ${name} must be an Int32Array or an int32 tf.Tensor1D`,
+    );
   }
   if (labels.length !== n) {
     throw shapeError(`${fn}: ${name} has ${labels.length} entries, images have ${n}`);
@@ -138,10 +138,10 @@ export function checkLabels(
   for (let i = 0; i < n; i++) {
     const y = labels[i]!;
     if (!(y >= 0 && y < numClasses)) {
-      throw new AttackError({
-        code: 'E_INVALID_ARGUMENT',
-        message: `${fn}: ${name}[${i}] must be a class index in [0, ${numClasses}), got ${y}`,
-      });
+      throw new AttackError(
+        'E_INVALID_ARGUMENT',
+        `${fn}: ${name}[${i}] must be a class index in [0, ${numClasses}), got ${y}`,
+      );
     }
   }
 }

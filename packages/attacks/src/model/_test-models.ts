@@ -1,5 +1,6 @@
 // Test helpers (not exported): a seeded small CNN and a minimal training loop.
 import { loadEmbeddedMnist, shuffleDataset, subsetDataset } from '@none/data';
+import { createRandom, deriveSeed } from '@none/stats';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { poisonDataset } from '../poison-dataset';
@@ -7,7 +8,8 @@ import type { ImageDataset } from '../types';
 
 /** conv3x3(8)-maxpool-conv3x3(16)-maxpool-dense(32)-dense(10), logits out, seeded. */
 export function buildTestCnn(seed: number, inputShape: [number, number, number] = [28, 28, 1]) {
-  const init = (offset: number) => tfl.initializers.heNormal({ seed: seed * 16 + offset });
+  const init = (layer: number) =>
+    tfl.initializers.heNormal({ seed: deriveSeed(seed, 'test-cnn-init', layer) });
   return tfl.sequential({
     layers: [
       tfl.layers.conv2d({
@@ -45,17 +47,9 @@ export function trainModel(
   const [n, h, w, c] = dataset.shape;
   const imageSize = h * w * c;
   const optimizer = tf.train.adam(learningRate);
-  let state = seed + 1;
-  const random = () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 4294967296;
-  };
   const order = Int32Array.from({ length: n }, (_, i) => i);
   for (let epoch = 0; epoch < epochs; epoch++) {
-    for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
+    createRandom(deriveSeed(seed, 'test-train-shuffle', epoch)).shuffle(order);
     for (let start = 0; start < n; start += batchSize) {
       const count = Math.min(batchSize, n - start);
       const x = new Float32Array(count * imageSize);

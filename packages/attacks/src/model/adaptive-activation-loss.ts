@@ -12,10 +12,10 @@ function asList(fn: string, name: string, value: tf.Tensor | tf.Tensor[]): tf.Te
   const list = Array.isArray(value) ? value : [value];
   for (const [i, t] of list.entries()) {
     if (!(t instanceof tf.Tensor)) {
-      throw new AttackError({
-        code: 'E_INVALID_ARGUMENT',
-        message: `${fn}: ${name}${Array.isArray(value) ? `[${i}]` : ''} must be a tf.Tensor, got ${t === null ? 'null' : typeof t}`,
-      });
+      throw new AttackError(
+        'E_INVALID_ARGUMENT',
+        `${fn}: ${name}${Array.isArray(value) ? `[${i}]` : ''} must be a tf.Tensor, got ${t === null ? 'null' : typeof t}`,
+      );
     }
   }
   return list;
@@ -73,10 +73,10 @@ const extractors = new WeakMap<LayersModel, Map<string, LayersModel>>();
 
 function extractor(fn: string, model: LayersModel, layers: readonly string[], withLogits: boolean) {
   if (!Array.isArray(layers) || layers.length === 0) {
-    throw new AttackError({
-      code: 'E_INVALID_ARGUMENT',
-      message: `${fn}: layers must be a non-empty array of layer names, got ${Array.isArray(layers) ? '[]' : String(layers)}`,
-    });
+    throw new AttackError(
+      'E_INVALID_ARGUMENT',
+      `${fn}: layers must be a non-empty array of layer names, got ${Array.isArray(layers) ? '[]' : String(layers)}`,
+    );
   }
   const key = `${withLogits ? 'logits|' : ''}${layers.join('\u0000')}`;
   let byKey = extractors.get(model);
@@ -91,18 +91,18 @@ function extractor(fn: string, model: LayersModel, layers: readonly string[], wi
     try {
       layer = model.getLayer(name);
     } catch (cause) {
-      throw new AttackError({
-        code: 'E_INVALID_ARGUMENT',
-        message: `${fn}: layers contains '${name}', which is not a layer of the model (layers: ${model.layers.map((l) => l.name).join(', ')})`,
-        cause,
-      });
+      throw new AttackError(
+        'E_INVALID_ARGUMENT',
+        `${fn}: layers contains '${name}', which is not a layer of the model (layers: ${model.layers.map((l) => l.name).join(', ')})`,
+        { cause },
+      );
     }
     const output = layer.output;
     if (Array.isArray(output)) {
-      throw new AttackError({
-        code: 'E_INVALID_ARGUMENT',
-        message: `${fn}: layer '${name}' has ${output.length} outputs; choose a layer with one output`,
-      });
+      throw new AttackError(
+        'E_INVALID_ARGUMENT',
+        `${fn}: layer '${name}' has ${output.length} outputs; choose a layer with one output`,
+      );
     }
     return output;
   });
@@ -156,10 +156,10 @@ export function layerActivationLoss(
 
 function checkPair(fn: string, benign: tf.Tensor, triggered: tf.Tensor) {
   if (!(benign instanceof tf.Tensor) || !(triggered instanceof tf.Tensor)) {
-    throw new AttackError({
-      code: 'E_INVALID_ARGUMENT',
-      message: `${fn}: benign and triggered must be tf.Tensor4D batches`,
-    });
+    throw new AttackError(
+      'E_INVALID_ARGUMENT',
+      `${fn}: benign and triggered must be tf.Tensor4D batches`,
+    );
   }
   if (benign.shape.join() !== triggered.shape.join()) {
     throw shapeError(

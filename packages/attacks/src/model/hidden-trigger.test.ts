@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttackError } from '../errors';
 import type { ImageDataset, ImageShape } from '../types';
 import { buildTestCnn, smallMnist, trainModel } from './_test-models';
+import { featureExtractorOf } from './feature-extractor';
 import {
-  featureExtractorOf,
   type HiddenTriggerProgress,
   hiddenTriggerPoison,
   pasteTriggerAtRandom,
@@ -53,38 +53,6 @@ function featuresOf(f: tfl.LayersModel, batch: { images: Float32Array; shape: Im
 function meanSquaredDistanceToCentroid(a: tf.Tensor2D, b: tf.Tensor2D): number {
   return tf.tidy(() => tf.mean(tf.sum(tf.square(tf.sub(a, tf.mean(b, 0))), 1)).dataSync()[0]!);
 }
-
-describe('featureExtractorOf', () => {
-  it('cuts before the last Dense layer: its weights applied to the features give the logits', () => {
-    expect(extractor.outputs[0]!.shape).toEqual([null, 32]);
-    const batch = imagesOf(smallMnist().test, SOURCE, 0, 16);
-    const before = tf.memory().numTensors;
-    const [kernel, bias] = model.getLayer('logits').getWeights();
-    const gap = tf.tidy(() => {
-      const x = tf.tensor4d(batch.images, batch.shape);
-      const logits = tf.add(tf.matMul(extractor.predict(x) as tf.Tensor2D, kernel!), bias!);
-      return tf.max(tf.abs(tf.sub(logits, model.predict(x) as tf.Tensor))).dataSync()[0]!;
-    });
-    expect(gap).toBeLessThan(1e-4);
-    expect(tf.memory().numTensors).toBe(before);
-    expect(extractor.getLayer('fc1')).toBe(model.getLayer('fc1'));
-  });
-
-  it('takes a named layer, and throws for an unknown one or a model without Dense', () => {
-    expect(featureExtractorOf(model, { layer: 'flatten' }).outputs[0]!.shape).toEqual([null, 784]);
-    expect(() => featureExtractorOf(model, { layer: 'nope' })).toThrow(
-      /layer must name a layer of the model \(conv1, pool1, .*logits\), got "nope"/,
-    );
-    const convOnly = tfl.sequential({
-      layers: [tfl.layers.conv2d({ inputShape: [8, 8, 1], filters: 2, kernelSize: 3 })],
-    });
-    expect(() => featureExtractorOf(convOnly)).toThrow(/model has no Dense layer/);
-    convOnly.dispose();
-    expect(() => featureExtractorOf(null as unknown as tfl.LayersModel)).toThrow(
-      /model must be a built tfjs LayersModel/,
-    );
-  });
-});
 
 describe('pasteTriggerAtRandom', () => {
   const n = 300;

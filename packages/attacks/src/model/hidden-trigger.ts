@@ -1,17 +1,13 @@
+import { createRandom, deriveSeed, type Random } from '@none/stats';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { hashSeed, mulberry32, randomInt, sampleWithoutReplacement } from '../_random';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { sampleSorted } from '../_sample';
 import { assertInteger, assertNumber, assertSeed, batchDims, invalid } from '../_validate';
 import { AttackError } from '../errors';
 import type { TriggerColor } from '../trigger-geometry';
 import { type PatchPattern, patchValues } from '../triggers/_patch';
 import type { ImageArray, ImageBatch, ImageDataset, ImageShape } from '../types';
 import { checkInputFits, imagesToTensor, type ModelImages, shapeError } from './_model';
-
-/** Random stream of the trigger positions of {@link pasteTriggerAtRandom} (per image `i`). */
-const STREAM_HIDDEN_PASTE = 201;
-/** Random stream of the source images and positions drawn at each optimisation step. */
-const STREAM_HIDDEN_STEP = 202;
 
 /** The hidden trigger: a square patch pasted at a random position of the source images. */
 export interface HiddenTriggerPatch {
@@ -109,15 +105,6 @@ export interface HiddenTriggerResult {
   finalLoss: number;
 }
 
-/** Options of {@link featureExtractorOf}. */
-export interface FeatureExtractorOptions {
-  /**
-   * Name of the layer whose output is the feature. @default the input of the model's last
-   * Dense layer (the penultimate representation)
-   */
-  layer?: string;
-}
-
 /** Validated patch: its HWC values and side. */
 interface ResolvedPatch {
   side: number;
@@ -165,12 +152,12 @@ function pastePatch(
 
 /** A uniform top-left position of a `side x side` patch. */
 function randomPosition(
-  random: () => number,
+  random: Random,
   side: number,
   height: number,
   width: number,
 ): [number, number] {
-  return [randomInt(random, height - side + 1), randomInt(random, width - side + 1)];
+  return [random.int(height - side + 1), random.int(width - side + 1)];
 }
 
 /**
@@ -206,7 +193,7 @@ export function pasteTriggerAtRandom<T extends ImageArray>(
   const positions = new Int32Array(2 * n);
   const scratch = new Float32Array(imageSize);
   for (let i = 0; i < n; i++) {
-    const random = mulberry32(hashSeed(options.seed, STREAM_HIDDEN_PASTE, i));
+    const random = createRandom(deriveSeed(options.seed, 'hidden-trigger-paste', i));
     const [row, col] = randomPosition(random, patch.side, height, width);
     positions[2 * i] = row;
     positions[2 * i + 1] = col;
@@ -225,58 +212,6 @@ export function pasteTriggerAtRandom<T extends ImageArray>(
     }
   }
   return { images: out, shape: [...images.shape] as ImageBatch['shape'], positions };
-}
-
-/**
- * The feature extractor of a classifier: a `tf.model` from the model's input to the input
- * of its last Dense layer (the penultimate representation, before the logits/softmax), or
- * to the output of the named `layer`. It **shares the model's weights** (fine-tuning the
- * model changes it too). Do not `dispose()` it: that would release weights the model still
- * uses; dispose the model instead.
- *
- * @example
- * ```ts
- * const features = featureExtractorOf(model); // e.g. [null, 32] for the test CNN
- * const poisons = hiddenTriggerPoison(features, { ... });
- * ```
- * @throws {AttackError} `E_INVALID_ARGUMENT` for something that is not a LayersModel, a
- * model without a Dense layer or an unknown layer name.
- */
-export function featureExtractorOf(
-  model: tfl.LayersModel,
-  options: FeatureExtractorOptions = {},
-): tfl.LayersModel {
-  const fn = 'featureExtractorOf';
-  if (
-    typeof model !== 'object' ||
-    model === null ||
-    !Array.isArray((model as { layers?: unknown }).layers) ||
-    !Array.isArray((model as { inputs?: unknown }).inputs)
-  ) {
-    throw invalid(
-      `${fn}: model must be a built tfjs LayersModel (tf.model or tf.sequential with an inputShape), got ${model === null ? 'null' : typeof model}`,
-    );
-  }
-  let output: tfl.SymbolicTensor | tfl.SymbolicTensor[];
-  if (options.layer !== undefined) {
-    const layer = model.layers.find((l) => l.name === options.layer);
-    if (layer === undefined) {
-      throw invalid(
-        `${fn}: layer must name a layer of the model (${model.layers.map((l) => l.name).join(', ')}), got ${JSON.stringify(options.layer)}`,
-      );
-    }
-    output = layer.output;
-  } else {
-    let dense: tfl.layers.Layer | undefined;
-    for (const layer of model.layers) if (layer.getClassName() === 'Dense') dense = layer;
-    if (dense === undefined) {
-      throw invalid(
-        `${fn}: model has no Dense layer to cut before; name the feature layer with options.layer`,
-      );
-    }
-    output = dense.input;
-  }
-  return tfl.model({ inputs: model.inputs, outputs: output, name: `${model.name}_features` });
 }
 
 /** `[n, h, w, c]` float values in [0, 1] of model images (tensor or typed batch). */
@@ -428,10 +363,10 @@ export function hiddenTriggerPoison(
     );
   }
   if (sourceCount === 0) {
-    throw new AttackError({
-      code: 'E_NOT_ENOUGH_SAMPLES',
-      message: `${fn}: sourceImages must hold at least 1 image, got 0`,
-    });
+    throw new AttackError(
+      'E_NOT_ENOUGH_SAMPLES',
+      `${fn}: sourceImages must hold at least 1 image, got 0`,
+    );
   }
   checkInputFits(fn, featureExtractor, [height, width, channels], 'featureExtractor');
   const patch = resolvePatch(fn, options.trigger, height, width, channels);
@@ -458,11 +393,11 @@ export function hiddenTriggerPoison(
     try {
       for (let step = 0; step < steps; step++) {
         // Fresh triggered sources: which images and where the patch goes.
-        const random = mulberry32(hashSeed(seed, STREAM_HIDDEN_STEP, batch, step));
+        const random = createRandom(deriveSeed(seed, 'hidden-trigger-step', batch, step));
         const chosen =
           sourceCount >= count
-            ? sampleWithoutReplacement(pool, count, random)
-            : Int32Array.from({ length: count }, () => randomInt(random, sourceCount));
+            ? sampleSorted(pool, count, random)
+            : Int32Array.from({ length: count }, () => random.int(sourceCount));
         const triggered = new Float32Array(count * imageSize);
         for (let k = 0; k < count; k++) {
           const i = chosen[k]!;

@@ -11,9 +11,8 @@ export {
   type LayerActivationLossOptions,
   layerActivationLoss,
 } from './adaptive-activation-loss';
+export { type FeatureExtractorOptions, featureExtractorOf } from './feature-extractor';
 export {
-  type FeatureExtractorOptions,
-  featureExtractorOf,
   HIDDEN_TRIGGER_DEFAULTS,
   HIDDEN_TRIGGER_PATCH_DEFAULTS,
   type HiddenTriggerOptions,

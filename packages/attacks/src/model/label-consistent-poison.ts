@@ -96,10 +96,10 @@ export function labelConsistentPoison<T extends ImageArray>(
   const dims = datasetDims(fn, dataset);
   checkInputFits(fn, surrogate, [dims.height, dims.width, dims.channels], 'surrogate');
   if (typeof options !== 'object' || options === null) {
-    throw new AttackError({
-      code: 'E_INVALID_ARGUMENT',
-      message: `${fn}: options must be an object { target, rate, seed, ... }, got ${String(options)}`,
-    });
+    throw new AttackError(
+      'E_INVALID_ARGUMENT',
+      `${fn}: options must be an object { target, rate, seed, ... }, got ${String(options)}`,
+    );
   }
   const {
     target,
@@ -111,25 +111,25 @@ export function labelConsistentPoison<T extends ImageArray>(
     batchSize = LABEL_CONSISTENT_DEFAULTS.batchSize,
   } = options;
   if (dataset.numClasses !== numClasses) {
-    throw new AttackError({
-      code: 'E_SHAPE_MISMATCH',
-      message: `${fn}: dataset.numClasses is ${dataset.numClasses} but surrogate outputs ${numClasses} logits`,
-    });
+    throw new AttackError(
+      'E_SHAPE_MISMATCH',
+      `${fn}: dataset.numClasses is ${dataset.numClasses} but surrogate outputs ${numClasses} logits`,
+    );
   }
   assertInteger(fn, 'target', target, 0, numClasses - 1);
   assertNumber(fn, 'rate', rate, 0, 1);
   assertSeed(fn, 'seed', seed);
   if (typeof trigger !== 'object' || trigger === null) {
-    throw new AttackError({
-      code: 'E_INVALID_ARGUMENT',
-      message: `${fn}: trigger must be an attack config such as { type: 'badnets' }, got ${String(trigger)}`,
-    });
+    throw new AttackError(
+      'E_INVALID_ARGUMENT',
+      `${fn}: trigger must be an attack config such as { type: 'badnets' }, got ${String(trigger)}`,
+    );
   }
   if (trigger.target !== undefined && trigger.target !== target) {
-    throw new AttackError({
-      code: 'E_INVALID_ARGUMENT',
-      message: `${fn}: trigger.target (${trigger.target}) must be omitted or equal target (${target})`,
-    });
+    throw new AttackError(
+      'E_INVALID_ARGUMENT',
+      `${fn}: trigger.target (${trigger.target}) must be omitted or equal target (${target})`,
+    );
   }
   const pgd = resolvePgdOptions(fn, {
     epsilon,

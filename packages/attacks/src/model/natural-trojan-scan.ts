@@ -1,5 +1,5 @@
+import { deriveSeed } from '@none/stats';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { hashSeed } from '../_random';
 import { assertInteger, assertNumber, assertSeed } from '../_validate';
 import { AttackError } from '../errors';
 import { checkModel, type ModelImages } from './_model';
@@ -24,7 +24,10 @@ export interface NaturalTrojanScanOptions
   budgets?: readonly number[];
   /** Target labels to try. @default every class 0..K-1 */
   targets?: readonly number[];
-  /** Seed; the (budget b, target k) run uses `hashSeed(seed, b, k)`. Integer in [0, 2^32). */
+  /**
+   * Seed; the run of budget index `b` and target `k` uses
+   * `deriveSeed(seed, 'natural-trojan-scan', b, k)`. Integer in [0, 2^32).
+   */
   seed: number;
 }
 
@@ -81,10 +84,10 @@ export function naturalTrojanScan(
 ): NaturalTrojanScanResult {
   const fn = 'naturalTrojanScan';
   if (typeof options !== 'object' || options === null) {
-    throw new AttackError({
-      code: 'E_INVALID_ARGUMENT',
-      message: `${fn}: options must be an object { seed, budgets?, targets?, ... }, got ${String(options)}`,
-    });
+    throw new AttackError(
+      'E_INVALID_ARGUMENT',
+      `${fn}: options must be an object { seed, budgets?, targets?, ... }, got ${String(options)}`,
+    );
   }
   const numClasses = checkModel(fn, model);
   const {
@@ -98,10 +101,10 @@ export function naturalTrojanScan(
     ['targets', targets],
   ] as const) {
     if (!Array.isArray(list) || list.length === 0) {
-      throw new AttackError({
-        code: 'E_INVALID_ARGUMENT',
-        message: `${fn}: ${name} must be a non-empty array, got ${Array.isArray(list) ? '[]' : String(list)}`,
-      });
+      throw new AttackError(
+        'E_INVALID_ARGUMENT',
+        `${fn}: ${name} must be a non-empty array, got ${Array.isArray(list) ? '[]' : String(list)}`,
+      );
     }
   }
   for (const [i, budget] of budgets.entries()) {
@@ -116,10 +119,10 @@ export function naturalTrojanScan(
     const area = prepared.height * prepared.width;
     for (const [i, budget] of budgets.entries()) {
       if (Math.floor(budget * area + 1e-9) < 1) {
-        throw new AttackError({
-          code: 'E_INVALID_ARGUMENT',
-          message: `${fn}: budgets[${i}] = ${budget} allows no whole pixel of a ${prepared.height}x${prepared.width} image; use at least ${(1 / area).toFixed(6)}`,
-        });
+        throw new AttackError(
+          'E_INVALID_ARGUMENT',
+          `${fn}: budgets[${i}] = ${budget} allows no whole pixel of a ${prepared.height}x${prepared.width} image; use at least ${(1 / area).toFixed(6)}`,
+        );
       }
     }
     const results: NaturalTrojanBudgetResult[] = budgets.map((budget, b) => {
@@ -132,7 +135,7 @@ export function naturalTrojanScan(
           target,
           budget,
           settings,
-          hashSeed(seed, b, target),
+          deriveSeed(seed, 'natural-trojan-scan', b, target),
         );
         if (best === undefined || found.asr > best.asr) {
           best = found;

@@ -1,6 +1,6 @@
+import { createRandom, deriveSeed } from '@none/stats';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { streamRandom } from '../_random';
 import { assertInteger, assertNumber, assertOneOf, assertSeed } from '../_validate';
 import { AttackError } from '../errors';
 import {
@@ -11,9 +11,6 @@ import {
   logitsOf,
   type ModelImages,
 } from './_model';
-
-/** Random stream of the PGD random start (per image: `(seed, STREAM_PGD_START, i)`). */
-const STREAM_PGD_START = 101;
 
 /** Norms {@link pgdPerturb} supports. */
 export const PGD_NORMS = ['linf'] as const;
@@ -56,10 +53,10 @@ export interface ResolvedPgd {
 
 export function resolvePgdOptions(fn: string, options: PgdOptions, prefix = ''): ResolvedPgd {
   if (typeof options !== 'object' || options === null) {
-    throw new AttackError({
-      code: 'E_INVALID_ARGUMENT',
-      message: `${fn}: options must be an object { epsilon, seed, ... }, got ${String(options)}`,
-    });
+    throw new AttackError(
+      'E_INVALID_ARGUMENT',
+      `${fn}: options must be an object { epsilon, seed, ... }, got ${String(options)}`,
+    );
   }
   const {
     epsilon,
@@ -71,10 +68,10 @@ export function resolvePgdOptions(fn: string, options: PgdOptions, prefix = ''):
   } = options;
   assertNumber(fn, `${prefix}epsilon`, epsilon, 0, 1);
   if (epsilon === 0) {
-    throw new AttackError({
-      code: 'E_INVALID_ARGUMENT',
-      message: `${fn}: ${prefix}epsilon must be > 0 (e.g. 8/255), got 0`,
-    });
+    throw new AttackError(
+      'E_INVALID_ARGUMENT',
+      `${fn}: ${prefix}epsilon must be > 0 (e.g. 8/255), got 0`,
+    );
   }
   assertInteger(fn, `${prefix}steps`, steps, 1, 10000);
   const stepSize = options.stepSize ?? (2.5 * epsilon) / steps;
@@ -82,16 +79,19 @@ export function resolvePgdOptions(fn: string, options: PgdOptions, prefix = ''):
   assertSeed(fn, `${prefix}seed`, seed);
   assertOneOf(fn, `${prefix}norm`, norm, PGD_NORMS);
   if (typeof randomStart !== 'boolean') {
-    throw new AttackError({
-      code: 'E_INVALID_ARGUMENT',
-      message: `${fn}: ${prefix}randomStart must be a boolean, got ${String(randomStart)}`,
-    });
+    throw new AttackError(
+      'E_INVALID_ARGUMENT',
+      `${fn}: ${prefix}randomStart must be a boolean, got ${String(randomStart)}`,
+    );
   }
   assertInteger(fn, `${prefix}batchSize`, batchSize, 1, 65536);
   return { epsilon, stepSize, steps, seed, randomStart, batchSize };
 }
 
-/** The random start of images `[start, start + count)`: uniform in [-epsilon, epsilon]. */
+/**
+ * The random start of images `[start, start + count)`: uniform in [-epsilon, epsilon], image
+ * `i` drawn from the stream `deriveSeed(seed, 'pgd-start', i)`.
+ */
 function randomStartNoise(
   seed: number,
   start: number,
@@ -101,9 +101,9 @@ function randomStartNoise(
 ): Float32Array {
   const out = new Float32Array(count * imageSize);
   for (let k = 0; k < count; k++) {
-    const random = streamRandom(seed, STREAM_PGD_START, start + k);
+    const random = createRandom(deriveSeed(seed, 'pgd-start', start + k));
     const offset = k * imageSize;
-    for (let j = 0; j < imageSize; j++) out[offset + j] = (2 * random() - 1) * epsilon;
+    for (let j = 0; j < imageSize; j++) out[offset + j] = (2 * random.next() - 1) * epsilon;
   }
   return out;
 }

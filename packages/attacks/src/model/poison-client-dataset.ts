@@ -1,5 +1,6 @@
+import { createRandom, deriveSeed } from '@none/stats';
 import { transformImages } from '../_image';
-import { STREAM_SELECT, sampleWithoutReplacement, streamRandom } from '../_random';
+import { sampleSorted } from '../_sample';
 import { assertInteger, assertNumber, assertSeed, datasetDims } from '../_validate';
 import { AttackError } from '../errors';
 import { checkMaskedTrigger, type MaskedTrigger, stampMasked } from '../masked-trigger';
@@ -86,23 +87,19 @@ export function poisonClientDataset<T extends ImageArray>(
   const eligible = Int32Array.from(eligibleList);
   const count = Math.round(rate * n);
   if (count > eligible.length) {
-    throw new AttackError({
-      code: 'E_NOT_ENOUGH_SAMPLES',
-      message: `${fn}: rate ${rate} asks for round(${rate} * ${n}) = ${count} poisoned samples, but only ${eligible.length} are not of class ${target}; use a rate <= ${(eligible.length / n).toFixed(6)}`,
-    });
+    throw new AttackError(
+      'E_NOT_ENOUGH_SAMPLES',
+      `${fn}: rate ${rate} asks for round(${rate} * ${n}) = ${count} poisoned samples, but only ${eligible.length} are not of class ${target}; use a rate <= ${(eligible.length / n).toFixed(6)}`,
+    );
   }
-  const poisonedIndices = sampleWithoutReplacement(
+  const poisonedIndices = sampleSorted(
     eligible,
     count,
-    streamRandom(seed, STREAM_SELECT),
+    createRandom(deriveSeed(seed, 'poison-select')),
   );
   const images = clientData.images.slice() as T;
-  transformImages(
-    images,
-    dims,
-    poisonedIndices,
-    (input, output) => stampMasked(input, output, localTrigger),
-    () => () => 0,
+  transformImages(images, dims, poisonedIndices, (input, output) =>
+    stampMasked(input, output, localTrigger),
   );
   const newLabels = labels.slice();
   for (const i of poisonedIndices) newLabels[i] = target;

@@ -1,6 +1,6 @@
+import { createRandom, deriveSeed } from '@none/stats';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { streamRandom } from '../_random';
 import { assertInteger, assertNumber, assertSeed } from '../_validate';
 import { AttackError } from '../errors';
 import type { MaskedTrigger } from '../masked-trigger';
@@ -13,9 +13,6 @@ import {
   type ModelImages,
   predictClasses,
 } from './_model';
-
-const STREAM_INIT = 111;
-const STREAM_BATCH = 112;
 
 /** Options of {@link reverseEngineerTrigger}. */
 export interface ReverseEngineerOptions {
@@ -201,11 +198,11 @@ export function reverseEngineerPrepared(
   const budget = maxMaskFraction * area;
   const budgetPixels = Math.floor(budget + 1e-9);
   const pool = Int32Array.from(Array.from(labels.keys()).filter((i) => labels[i] !== target));
-  const random = streamRandom(seed, STREAM_INIT);
+  const random = createRandom(deriveSeed(seed, 'reverse-engineer-init'));
   // Mask starts near the budget fraction everywhere, pattern uniform in (0, 1).
   const start = Math.log(maxMaskFraction / (1 - Math.min(maxMaskFraction, 0.999)));
-  const maskInit = Float32Array.from({ length: area }, () => start + (random() - 0.5));
-  const patternInit = Float32Array.from({ length: area * channels }, () => 2 * random() - 1);
+  const maskInit = Float32Array.from({ length: area }, () => start + (random.next() - 0.5));
+  const patternInit = Float32Array.from({ length: area * channels }, () => 2 * random.next() - 1);
   const maskStart = tf.tensor3d(maskInit, [height, width, 1]);
   const patternStart = tf.tensor3d(patternInit, [height, width, channels]);
   const maskParam = tf.variable(maskStart, true);
@@ -218,10 +215,10 @@ export function reverseEngineerPrepared(
   try {
     if (pool.length > 0) {
       for (let step = 0; step < steps; step++) {
-        const batchRandom = streamRandom(seed, STREAM_BATCH, step);
+        const batchRandom = createRandom(deriveSeed(seed, 'reverse-engineer-batch', step));
         const batch = Int32Array.from(
           { length: Math.min(batchSize, pool.length) },
-          () => pool[Math.floor(batchRandom() * pool.length)]!,
+          () => pool[batchRandom.int(pool.length)]!,
         );
         const weight = penaltyWeight * (1 + ((penaltyGrowth - 1) * step) / Math.max(1, steps - 1));
         const last = step === steps - 1;
@@ -304,10 +301,10 @@ export function reverseEngineerTrigger(
 ): ReverseEngineeredTrigger {
   const fn = 'reverseEngineerTrigger';
   if (typeof options !== 'object' || options === null) {
-    throw new AttackError({
-      code: 'E_INVALID_ARGUMENT',
-      message: `${fn}: options must be an object { target, maxMaskFraction, seed, ... }, got ${String(options)}`,
-    });
+    throw new AttackError(
+      'E_INVALID_ARGUMENT',
+      `${fn}: options must be an object { target, maxMaskFraction, seed, ... }, got ${String(options)}`,
+    );
   }
   const numClasses = checkModel(fn, model);
   const { target, maxMaskFraction, seed } = options;
@@ -318,10 +315,10 @@ export function reverseEngineerTrigger(
   const { prepared, owned } = prepareImages(fn, model, images, options.labels);
   try {
     if (Math.floor(maxMaskFraction * prepared.height * prepared.width + 1e-9) < 1) {
-      throw new AttackError({
-        code: 'E_INVALID_ARGUMENT',
-        message: `${fn}: maxMaskFraction ${maxMaskFraction} allows no whole pixel of a ${prepared.height}x${prepared.width} image; use at least ${(1 / (prepared.height * prepared.width)).toFixed(6)}`,
-      });
+      throw new AttackError(
+        'E_INVALID_ARGUMENT',
+        `${fn}: maxMaskFraction ${maxMaskFraction} allows no whole pixel of a ${prepared.height}x${prepared.width} image; use at least ${(1 / (prepared.height * prepared.width)).toFixed(6)}`,
+      );
     }
     return reverseEngineerPrepared(model, prepared, target, maxMaskFraction, settings, seed);
   } finally {

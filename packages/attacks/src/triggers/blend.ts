@@ -1,5 +1,5 @@
+import { createRandom, deriveSeed } from '@none/stats';
 import { mapBatch } from '../_image';
-import { STREAM_PATTERN, streamRandom } from '../_random';
 import { assertNumber, assertSeed, batchDims } from '../_validate';
 import { type MaskedTrigger, stampMasked } from '../masked-trigger';
 import { resizeTriggerImage, type TriggerImage } from '../trigger-geometry';
@@ -27,9 +27,9 @@ export const BLEND_DEFAULTS = {
 
 /** Seeded uniform noise in [0, 1], `height * width * channels` values, HWC. */
 export function noisePattern(size: ImageSize, patternSeed: number): Float64Array {
-  const random = streamRandom(patternSeed, STREAM_PATTERN);
+  const random = createRandom(deriveSeed(patternSeed, 'trigger-pattern'));
   const out = new Float64Array(size.height * size.width * size.channels);
-  for (let i = 0; i < out.length; i++) out[i] = random();
+  for (let i = 0; i < out.length; i++) out[i] = random.next();
   return out;
 }
 

@@ -1,5 +1,5 @@
+import { createRandom, deriveSeed, type Random } from '@none/stats';
 import { mapBatch } from '../_image';
-import { randomInt, STREAM_SAMPLE, streamRandom } from '../_random';
 import { assertSeed, batchDims, invalid } from '../_validate';
 import { type MaskedTrigger, stampMasked } from '../masked-trigger';
 import type { TriggerColor } from '../trigger-geometry';
@@ -39,7 +39,7 @@ export function dynamicPatchFactory(
   fn: string,
   size: ImageSize,
   options: DynamicPatchTriggerOptions,
-): (random: () => number) => MaskedTrigger {
+): (random: Random) => MaskedTrigger {
   checkImageSize(fn, size);
   const {
     size: side = DYNAMIC_PATCH_DEFAULTS.size,
@@ -53,8 +53,8 @@ export function dynamicPatchFactory(
     );
   }
   return (random) => {
-    const row = randomInt(random, size.height - side + 1);
-    const col = randomInt(random, size.width - side + 1);
+    const row = random.int(size.height - side + 1);
+    const col = random.int(size.width - side + 1);
     return patchTrigger(size, values, side, side, row, col);
   };
 }
@@ -79,7 +79,7 @@ export function createDynamicPatchTrigger(
   const { seed = 0, index = 0 } = placement;
   assertSeed(fn, 'seed', seed);
   const factory = dynamicPatchFactory(fn, size, options);
-  return factory(streamRandom(seed, STREAM_SAMPLE, index));
+  return factory(createRandom(deriveSeed(seed, 'trigger-sample', index)));
 }
 
 /**
@@ -104,6 +104,6 @@ export function applyDynamicPatch<B extends ImageBatch>(
     batch,
     dims,
     (input, output, random) => stampMasked(input, output, factory(random)),
-    (index) => streamRandom(seed, STREAM_SAMPLE, index),
+    (index) => createRandom(deriveSeed(seed, 'trigger-sample', index)),
   ) as TriggeredBatch<B>;
 }

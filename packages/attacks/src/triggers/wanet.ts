@@ -1,5 +1,5 @@
+import { createRandom, deriveSeed, type Random } from '@none/stats';
 import { mapBatch } from '../_image';
-import { STREAM_NOISE_SAMPLE, STREAM_PATTERN, streamRandom } from '../_random';
 import { assertInteger, assertNumber, assertSeed, batchDims } from '../_validate';
 import type { ImageBatch, ImageSize, TriggeredBatch } from '../types';
 
@@ -130,11 +130,11 @@ function buildWanetGrid(fn: string, size: ImageSize, options: WanetTriggerOption
   assertInteger(fn, 'size.height', size?.height, 1, 2 ** 31 - 1);
   assertInteger(fn, 'size.width', size?.width, 1, 2 ** 31 - 1);
   const { height, width } = size;
-  const random = streamRandom(patternSeed, STREAM_PATTERN);
+  const random = createRandom(deriveSeed(patternSeed, 'trigger-pattern'));
   const control = new Float64Array(2 * k * k);
   let meanAbs = 0;
   for (let i = 0; i < control.length; i++) {
-    control[i] = random() * 2 - 1;
+    control[i] = random.next() * 2 - 1;
     meanAbs += Math.abs(control[i]!);
   }
   meanAbs /= control.length;
@@ -206,10 +206,10 @@ export function wanetTransforms(fn: string, size: ImageSize, options: WanetTrigg
   const warp = (input: Float64Array, output: Float64Array) =>
     sample(input, output, size, (p, axis) => grid[2 * p + axis]!);
   /** Noise mode: the warp plus per-sample uniform noise in [-1, 1] / H on the grid, clamped. */
-  const noise = (input: Float64Array, output: Float64Array, random: () => number) => {
+  const noise = (input: Float64Array, output: Float64Array, random: Random) => {
     const noisy = new Float64Array(grid.length);
     for (let i = 0; i < grid.length; i++) {
-      const v = grid[i]! + (random() * 2 - 1) / (i % 2 === 0 ? width : height);
+      const v = grid[i]! + (random.next() * 2 - 1) / (i % 2 === 0 ? width : height);
       noisy[i] = Math.min(1, Math.max(-1, v));
     }
     sample(input, output, size, (p, axis) => noisy[2 * p + axis]!);
@@ -240,7 +240,7 @@ export function applyWanet<B extends ImageBatch>(
   return (
     noise
       ? mapBatch(batch, dims, transforms.noise, (index) =>
-          streamRandom(seed, STREAM_NOISE_SAMPLE, index),
+          createRandom(deriveSeed(seed, 'wanet-noise-sample', index)),
         )
       : mapBatch(batch, dims, transforms.warp)
   ) as TriggeredBatch<B>;

@@ -1,5 +1,5 @@
+import { createRandom, deriveSeed } from '@none/stats';
 import { mapBatch } from '../_image';
-import { STREAM_PATTERN, streamRandom } from '../_random';
 import { assertInteger, assertNumber, assertSeed, batchDims } from '../_validate';
 import { type MaskedTrigger, stampMasked } from '../masked-trigger';
 import {
@@ -52,7 +52,7 @@ function hsvToRgb(h: number, s: number, v: number): [number, number, number] {
 
 /** The generated logo: values (HWC) and a 0/1 disc mask (per pixel), `side x side`. */
 function generatedLogo(side: number, channels: number, patternSeed: number) {
-  const hueOffset = streamRandom(patternSeed, STREAM_PATTERN)();
+  const hueOffset = createRandom(deriveSeed(patternSeed, 'trigger-pattern')).next();
   const values = new Float64Array(side * side * channels);
   const inside = new Uint8Array(side * side);
   for (let r = 0; r < side; r++) {

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { BackendError } from '../errors';
 import { assembleSimdModule, type SimdKernels, type WasmMemory } from './_simd';
 
 /**
@@ -185,13 +186,19 @@ export class SimdPool {
       finished = Atomics.load(ctl, 3);
     while (finished < count) {
       if (Date.now() > deadline)
-        throw new Error('@none/backend: a SIMD helper thread stopped responding');
+        throw new BackendError(
+          'E_INTERNAL',
+          '@none/backend: a SIMD helper thread stopped responding',
+        );
       Atomics.wait(ctl, 3, finished, 1000);
       finished = Atomics.load(ctl, 3);
     }
     if (failure !== undefined) throw failure;
     if (Atomics.load(ctl, 4) !== 0)
-      throw new Error('@none/backend: a SIMD kernel failed on a helper thread');
+      throw new BackendError(
+        'E_INTERNAL',
+        '@none/backend: a SIMD kernel failed on a helper thread',
+      );
   }
 
   private runTask(t: SimdTask): void {
@@ -272,7 +279,8 @@ function checkDisjointOutputs(tasks: SimdTask[]): void {
       for (const [s1, e1] of ranges[i] as [number, number][]) {
         for (const [s2, e2] of ranges[j] as [number, number][]) {
           if (s1 < e2 && s2 < e1) {
-            throw new Error(
+            throw new BackendError(
+              'E_INTERNAL',
               `@none/backend: tasks ${i} and ${j} of one call write overlapping memory`,
             );
           }

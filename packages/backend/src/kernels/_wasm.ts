@@ -1,4 +1,5 @@
 import { backend_util, type DataId, type DataType, type TensorInfo } from '@tensorflow/tfjs-core';
+import { BackendError } from '../errors';
 import { SimdPool } from './_parallel';
 import { type SimdKernels, simdKernels, type WasmMemory } from './_simd';
 
@@ -126,7 +127,7 @@ export function simdPool(backend: WasmBackend): SimdPool | null {
 export function tensorId(backend: WasmBackend, tensor: TensorInfo): number {
   const data = backend.dataIdMap.get(tensor.dataId);
   if (data === undefined) {
-    throw new Error('@none/backend: tensor is not on the wasm backend');
+    throw new BackendError('E_INTERNAL', '@none/backend: tensor is not on the wasm backend');
   }
   return data.id;
 }
@@ -135,7 +136,7 @@ export function tensorId(backend: WasmBackend, tensor: TensorInfo): number {
 export function heapOffset(backend: WasmBackend, tensor: TensorInfo): number {
   const data = backend.dataIdMap.get(tensor.dataId);
   if (data === undefined) {
-    throw new Error('@none/backend: tensor is not on the wasm backend');
+    throw new BackendError('E_INTERNAL', '@none/backend: tensor is not on the wasm backend');
   }
   return data.memoryOffset;
 }
@@ -273,7 +274,11 @@ export function conv2dF32(
 ): TensorInfo {
   const [n, h, w, ci] = x.shape as [number, number, number, number];
   const [fh, fw, fci, co] = filter.shape as [number, number, number, number];
-  if (fci !== ci) throw new Error(`@none/backend: conv2d channel mismatch ${ci} vs ${fci}`);
+  if (fci !== ci)
+    throw new BackendError(
+      'E_INVALID_ARGUMENT',
+      `@none/backend: conv2d channel mismatch ${ci} vs ${fci}`,
+    );
   const [padTop, padRight, padBottom, padLeft] = options.pad;
   const [sh, sw] = options.stride ?? [1, 1];
   const [dh, dw] = options.dilation ?? [1, 1];

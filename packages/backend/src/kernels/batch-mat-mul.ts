@@ -5,6 +5,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { BackendError } from '../errors';
 import { chunksFor, type SimdPool, type SimdTask, splitRange } from './_parallel';
 import {
   allocate,
@@ -47,7 +48,8 @@ export function batchMatMul(args: WasmKernelArgs, fallback: KernelFunc | undefin
     b.dtype !== 'float32' ||
     (!transposeA && !transposeB && pool === null)
   ) {
-    if (fallback === undefined) throw new Error('BatchMatMul: unsupported dtype on wasm');
+    if (fallback === undefined)
+      throw new BackendError('E_UNSUPPORTED', 'BatchMatMul: unsupported dtype on wasm');
     return fallback(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
   }
   const aRank = a.shape.length;
@@ -61,7 +63,8 @@ export function batchMatMul(args: WasmKernelArgs, fallback: KernelFunc | undefin
   const kb = transposeB ? bCols : bRows;
   const n = transposeB ? bRows : bCols;
   if (k !== kb) {
-    throw new Error(
+    throw new BackendError(
+      'E_INVALID_ARGUMENT',
       `Error in matMul: inner shapes (${k}) and (${kb}) of Tensors with shapes ${a.shape} and ${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`,
     );
   }

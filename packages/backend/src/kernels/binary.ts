@@ -6,6 +6,7 @@ import {
   Sub,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { BackendError } from '../errors';
 import { chunksFor, runElementwise, type SimdTask, splitRange } from './_parallel';
 import { allocate, heapOffset, simdPool, sizeOf, type WasmKernelArgs } from './_wasm';
 
@@ -79,7 +80,8 @@ function makeBinaryConfig(
         }
       }
     }
-    if (fallback === undefined) throw new Error(`${kernelName}: unsupported configuration on wasm`);
+    if (fallback === undefined)
+      throw new BackendError('E_UNSUPPORTED', `${kernelName}: unsupported configuration on wasm`);
     return fallback(args as unknown as Parameters<KernelFunc>[0]);
   };
   return { kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelFunc };

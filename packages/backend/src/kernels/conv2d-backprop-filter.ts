@@ -5,6 +5,7 @@ import {
   type KernelConfig,
   type KernelFunc,
 } from '@tensorflow/tfjs-core';
+import { BackendError } from '../errors';
 import { type SimdPool, type SimdTask, splitRange, threadsFor } from './_parallel';
 import {
   allocate,
@@ -32,11 +33,15 @@ export function conv2dBackpropFilter(args: WasmKernelArgs) {
   const { inputs, backend, attrs } = args;
   const x = inputs.x;
   const dy = inputs.dy;
-  if (x === undefined || dy === undefined) throw new Error('Conv2DBackpropFilter: missing inputs');
+  if (x === undefined || dy === undefined)
+    throw new BackendError('E_INTERNAL', 'Conv2DBackpropFilter: missing inputs');
   const { filterShape } = attrs as unknown as { filterShape: [number, number, number, number] };
   const info = conv2dInfo(x.shape, filterShape, attrs as unknown as Conv2DAttrs);
   if (info.dataFormat !== 'channelsLast') {
-    throw new Error("Conv2DBackpropFilter on wasm supports only dataFormat 'NHWC'");
+    throw new BackendError(
+      'E_UNSUPPORTED',
+      "Conv2DBackpropFilter on wasm supports only dataFormat 'NHWC'",
+    );
   }
   return simd(backend) === null
     ? conv2dBackpropFilterImpl(backend, x, dy, info)

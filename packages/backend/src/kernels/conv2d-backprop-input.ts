@@ -5,6 +5,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { BackendError } from '../errors';
 import {
   allocate,
   type Conv2DAttrs,
@@ -150,7 +151,10 @@ export function makeConv2dBackpropInputConfig(fallback: KernelFunc | undefined):
         : undefined;
     if (out !== undefined) return out;
     if (fallback === undefined)
-      throw new Error('Conv2DBackpropInput: unsupported configuration on wasm');
+      throw new BackendError(
+        'E_UNSUPPORTED',
+        'Conv2DBackpropInput: unsupported configuration on wasm',
+      );
     return fallback(args as unknown as Parameters<KernelFunc>[0]);
   };
   return {

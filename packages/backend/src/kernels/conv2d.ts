@@ -1,4 +1,5 @@
 import { Conv2D, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { BackendError } from '../errors';
 import { chunksFor, type SimdPool, type SimdTask, splitRange } from './_parallel';
 import {
   allocate,
@@ -157,7 +158,8 @@ export function makeConv2dConfig(fallback: KernelFunc | undefined): KernelConfig
         release(backend, out);
       }
     }
-    if (fallback === undefined) throw new Error('Conv2D: unsupported configuration on wasm');
+    if (fallback === undefined)
+      throw new BackendError('E_UNSUPPORTED', 'Conv2D: unsupported configuration on wasm');
     return fallback(args as unknown as Parameters<KernelFunc>[0]);
   };
   return {

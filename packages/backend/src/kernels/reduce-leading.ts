@@ -6,6 +6,7 @@ import {
   type TensorInfo,
   util,
 } from '@tensorflow/tfjs-core';
+import { BackendError } from '../errors';
 import { chunksFor, type SimdTask, splitRange } from './_parallel';
 import { allocate, f32View, heapOffset, release, simdPool, type WasmKernelArgs } from './_wasm';
 
@@ -31,7 +32,8 @@ function reduceLeading(
   const { axis, keepDims } = attrs as { axis: number | number[]; keepDims: boolean };
   const k = x.dtype === 'float32' ? leadingAxesCount(axis, x.shape.length) : 0;
   if (k === 0 || util.sizeFromShape(x.shape) === 0) {
-    if (fallback === undefined) throw new Error('Sum/Mean: unsupported configuration on wasm');
+    if (fallback === undefined)
+      throw new BackendError('E_UNSUPPORTED', 'Sum/Mean: unsupported configuration on wasm');
     return fallback(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
   }
   const rows = util.sizeFromShape(x.shape.slice(0, k));

@@ -1,4 +1,5 @@
 import { type KernelConfig, type KernelFunc, Relu, type TensorInfo } from '@tensorflow/tfjs-core';
+import { BackendError } from '../errors';
 import { runElementwise } from './_parallel';
 import { allocate, heapOffset, simdPool, sizeOf, type WasmKernelArgs } from './_wasm';
 
@@ -21,7 +22,8 @@ export function makeReluConfig(fallback: KernelFunc | undefined): KernelConfig {
       runElementwise(pool, n, (o, bytes) => ({ fn: 'relu', args: [xp + o, op + o, bytes] }));
       return out;
     }
-    if (fallback === undefined) throw new Error('Relu: unsupported configuration on wasm');
+    if (fallback === undefined)
+      throw new BackendError('E_UNSUPPORTED', 'Relu: unsupported configuration on wasm');
     return fallback(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
   };
   return { kernelName: Relu, backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelFunc };
@@ -40,7 +42,8 @@ export const reluGradConfig: KernelConfig = {
     const dy = args.inputs.dy as TensorInfo;
     const x = args.inputs.x as TensorInfo;
     const pool = simdPool(backend);
-    if (pool === null) throw new Error(`${RELU_GRAD}: needs WebAssembly SIMD`);
+    if (pool === null)
+      throw new BackendError('E_UNSUPPORTED', `${RELU_GRAD}: needs WebAssembly SIMD`);
     const out = allocate(backend, [...x.shape]);
     const [dp, xp, op] = [
       heapOffset(backend, dy),

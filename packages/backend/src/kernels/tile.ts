@@ -1,4 +1,5 @@
 import { type KernelConfig, type KernelFunc, type TensorInfo, Tile } from '@tensorflow/tfjs-core';
+import { BackendError } from '../errors';
 import { heapOffset, type WasmKernelArgs } from './_wasm';
 
 function view(
@@ -25,7 +26,8 @@ export function makeTileConfig(fallback: KernelFunc | undefined): KernelConfig {
     const { reps } = args.attrs as { reps: number[] };
     const rank = x.shape.length;
     if (x.dtype === 'string' || x.dtype === 'complex64' || reps.length !== rank || rank === 0) {
-      if (fallback === undefined) throw new Error('Tile: unsupported configuration on wasm');
+      if (fallback === undefined)
+        throw new BackendError('E_UNSUPPORTED', 'Tile: unsupported configuration on wasm');
       return fallback(args as unknown as Parameters<KernelFunc>[0]);
     }
     const inShape = x.shape;

@@ -5,6 +5,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { BackendError } from '../errors';
 import type { WasmKernelArgs } from './_wasm';
 
 /** Cast to the tensor's own dtype (ReLU gradients do this) without a copy; other casts use the original kernel. */
@@ -13,7 +14,8 @@ export function makeCastConfig(fallback: KernelFunc | undefined): KernelConfig {
     const x = args.inputs.x as TensorInfo;
     const { dtype } = args.attrs as { dtype: string };
     if (x.dtype !== dtype || x.dtype === 'string' || x.dtype === 'complex64') {
-      if (fallback === undefined) throw new Error('Cast: unsupported configuration on wasm');
+      if (fallback === undefined)
+        throw new BackendError('E_UNSUPPORTED', 'Cast: unsupported configuration on wasm');
       return fallback(args as unknown as Parameters<KernelFunc>[0]);
     }
     args.backend.incRef(x.dataId);
@@ -27,7 +29,8 @@ export function makeIdentityConfig(fallback: KernelFunc | undefined): KernelConf
   const kernelFunc = (args: WasmKernelArgs) => {
     const x = args.inputs.x as TensorInfo;
     if (x.dtype === 'string') {
-      if (fallback === undefined) throw new Error('Identity: unsupported dtype on wasm');
+      if (fallback === undefined)
+        throw new BackendError('E_UNSUPPORTED', 'Identity: unsupported dtype on wasm');
       return fallback(args as unknown as Parameters<KernelFunc>[0]);
     }
     args.backend.incRef(x.dataId);

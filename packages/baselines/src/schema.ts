@@ -1,0 +1,1 @@
+export { type BaselinesConfig, baselinesSchema } from './baselines.schema';

@@ -1,0 +1,187 @@
+import type { BuiltModel } from '@none/models';
+import { keptIndices } from '../_batches';
+import { writeModelWeights } from '../checkpoint';
+import type { Defense, DefenseContext } from '../defense';
+import { TrainerError } from '../errors';
+import type { TrainingOptions } from '../training-options';
+import { type NoneOptions, SIGNATURE_SCHEDULE } from './none-options';
+import { type NoneState, resolveNoneOptions, runNone } from './run-none';
+
+/** NONE as a defense of the experiment runner: warm-up, detection rounds, then (optionally) a retrain. */
+export interface NoneDefenseOptions extends NoneOptions {
+  /**
+   * After the NONE rounds, re-initialise the model and train it from scratch on the kept
+   * samples ("purify and retrain"; `signature`: for the epochs left after the warm-up).
+   * @default true for `signature`, false for the other variants
+   */
+  retrain?: boolean;
+  /**
+   * Epochs of that retrain.
+   * @default training.epochs (`signature`: the epochs left after the warm-up)
+   */
+  retrainEpochs?: number;
+  /**
+   * Epochs of plain training before the first detection, or `'auto'`: until an epoch's
+   * training accuracy reaches `warmupAccuracy` (the model has learnt the data, and with it
+   * any backdoor), at most half of `training.epochs`.
+   * @default 'auto' for `signature`; training.epochs - rounds * epochsPerRound for the others
+   */
+  warmupEpochs?: number | 'auto';
+  /** `warmupEpochs: 'auto'`: the training accuracy that ends the warm-up. @default 0.9 */
+  warmupAccuracy?: number;
+}
+
+/** What a NONE run keeps across a kill: its warm-up and its rounds. */
+export interface NoneDefenseState {
+  /** Epochs the warm-up trained (known once it ends). */
+  warmedUp?: number;
+  /** Training accuracy of the warm-up's last epoch (an `'auto'` warm-up resumes on it). */
+  warmupAccuracy?: number;
+  none?: NoneState;
+}
+
+/**
+ * NONE (this paper) as a {@link Defense}: trains a model from the undefended model's seed
+ * for the warm-up, runs the detection rounds (probe, detect, remove, reset, fine-tune), then
+ * retrains a fresh model on the kept samples or, when nothing was removed, trains the
+ * warm-up model on to the full budget.
+ */
+export function noneDefense(options: NoneDefenseOptions = {}): Defense<NoneDefenseState> {
+  const none = resolveNoneOptions(options);
+  const fineTuneEpochs = none.rounds * none.epochsPerRound;
+  const warmupSetting = (epochs: number) =>
+    options.warmupEpochs ??
+    (none.variant === 'signature' ? SIGNATURE_SCHEDULE.warmupEpochs : epochs - fineTuneEpochs);
+  const warmupCap = (epochs: number) => {
+    const setting = warmupSetting(epochs);
+    return setting === 'auto' ? Math.max(1, Math.floor(epochs / 2)) : setting;
+  };
+  const warmupAccuracy = options.warmupAccuracy ?? SIGNATURE_SCHEDULE.warmupAccuracy;
+  /** `signature` retrains on the kept samples by default (it has no fine-tune rounds). */
+  const retrain = options.retrain ?? none.variant === 'signature';
+
+  return {
+    name: 'NONE',
+    validate(training: TrainingOptions) {
+      if (warmupCap(training.epochs) < 1) {
+        throw new TrainerError(
+          'E_INVALID_ARGUMENT',
+          `NONE needs at least one warm-up epoch: training.epochs (${training.epochs}) must exceed none.rounds x none.epochsPerRound (${fineTuneEpochs}), or set none.warmupEpochs`,
+        );
+      }
+    },
+    async run(context: DefenseContext<NoneDefenseState>) {
+      const totalEpochs = context.training.epochs;
+      const cap = warmupCap(totalEpochs);
+      const state: NoneDefenseState = context.state ?? {};
+      context.state = state;
+      /** Epochs the warm-up trained (fixed, or where an `'auto'` warm-up stopped). */
+      const warmedUp = () => state.warmedUp ?? cap;
+      const built = await context.build(0);
+      let finalModel: BuiltModel = built;
+      try {
+        // 1. Warm-up.
+        if (context.phase === 'start' || context.phase === 'warmup') {
+          const reached = (accuracy: number | undefined) =>
+            warmupSetting(totalEpochs) === 'auto' &&
+            accuracy !== undefined &&
+            accuracy >= warmupAccuracy;
+          if (!reached(state.warmupAccuracy)) {
+            await context.trainPhase(built, 'warmup', cap, {
+              onLogs: (logs) => {
+                state.warmupAccuracy = logs.accuracy;
+              },
+              stopAfter: (logs) => reached(logs.accuracy),
+            });
+          } else {
+            const restored = context.restore('warmup');
+            if (restored) writeModelWeights(built.model, restored.weights);
+          }
+          state.warmedUp = context.epoch;
+          context.enter('none');
+          await context.checkpoint(built);
+        }
+        // 2. Detection rounds.
+        if (context.phase === 'none') {
+          const restored = context.restore('none');
+          if (restored) writeModelWeights(built.model, restored.weights);
+          await context.emit({ type: 'stage', stage: 'none', epochs: fineTuneEpochs });
+          const final = await runNone(built.model, context.train, {
+            none,
+            neurons: built.metadata.neurons,
+            optimizer: context.training.optimizer,
+            batchSize: context.training.batchSize,
+            augment: context.training.augment,
+            seed: context.seed,
+            firstEpoch: warmedUp(),
+            poisonedIndices: context.poisonedIndices,
+            ...(state.none
+              ? {
+                  state: {
+                    ...state.none,
+                    ...(restored?.optimizer ? { optimizer: restored.optimizer } : {}),
+                  },
+                }
+              : {}),
+            onEvent: (event) => context.emit({ type: 'none', event }),
+            onCheckpoint: async (noneState) => {
+              state.none = structuredClone({ ...noneState, optimizer: undefined });
+              await context.checkpoint(
+                built,
+                noneState.optimizer ? { optimizer: noneState.optimizer } : {},
+              );
+            },
+          });
+          state.none = { ...final, optimizer: undefined };
+          context.enter(retrain ? 'retrain' : 'done');
+        }
+        // 3. Retrain on the kept samples (or train on when nothing was removed).
+        const removed = state.none?.removed ?? [];
+        if (context.phase === 'retrain') {
+          if (removed.length > 0) {
+            // A fresh model (another initialisation seed) trained on the kept samples only;
+            // its initial weights are checkpointed so that a kill before its first epoch
+            // resumes here.
+            finalModel = await context.build(1);
+            if (context.epoch === 0 && !context.restorable('retrain')) {
+              await context.checkpoint(finalModel);
+            }
+            await context.trainPhase(
+              finalModel,
+              'retrain',
+              options.retrainEpochs ??
+                (none.variant === 'signature' ? totalEpochs - warmedUp() : totalEpochs),
+              {
+                indices: keptIndices(context.train.shape[0], new Set(removed)),
+                seed: context.seed + 1,
+              },
+            );
+          } else {
+            // Nothing was removed, so there is nothing to unlearn: the NONE model trains on to
+            // the full budget instead of starting over (clean data costs no second training).
+            const trainedRounds = (state.none?.records ?? []).filter(
+              (r) => r.removed > 0 || Object.values(r.neuronsReset).some((c) => c > 0),
+            ).length;
+            const trained = warmedUp() + trainedRounds * none.epochsPerRound;
+            await context.trainPhase(built, 'retrain', Math.max(0, totalEpochs - trained), {
+              firstEpoch: trained,
+            });
+          }
+          context.enter('done');
+        }
+        return {
+          model: finalModel,
+          outcome: {
+            variant: none.variant,
+            removed,
+            retrained: retrain && removed.length > 0,
+            trainMs: context.elapsedMs(),
+            rounds: state.none?.records ?? [],
+          },
+        };
+      } finally {
+        if (finalModel !== built) built.model.dispose();
+      }
+    },
+  };
+}
