@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { initBackend } from '@none/backend';
+import { writeFileAtomic } from '@none/io';
 import { defineCommand } from 'citty';
-import { writeFileAtomic } from './plot/render';
 import { runSuite } from './runner';
 import { renderSuiteCharts } from './suite-charts';
 import { SUITES } from './suites';

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from './plot/render';
+import { writeFileAtomic } from '@none/io';
 import { formatSuiteReport, reportSeeds } from './report';
 import { inPlanOrder, readResults } from './results';
 import { planSuite, resultsPath } from './runner';

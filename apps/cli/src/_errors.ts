@@ -1,7 +1,9 @@
 import { AttackError } from '@none/attacks';
 import { BackendError } from '@none/backend';
+import { BaselineError } from '@none/baselines';
 import { ConfigError } from '@none/config';
 import { DataError } from '@none/data';
+import { ExperimentError } from '@none/experiment';
 import { ModelError } from '@none/models';
 import { ProbeError } from '@none/probe';
 import { StatsError } from '@none/stats';
@@ -19,6 +21,8 @@ const KNOWN_ERRORS: ReadonlyArray<(error: unknown) => boolean> = [
   (error) => ModelError.isInstance(error),
   (error) => ProbeError.isInstance(error),
   (error) => TrainerError.isInstance(error),
+  (error) => BaselineError.isInstance(error),
+  (error) => ExperimentError.isInstance(error),
   (error) => BackendError.isInstance(error),
   (error) => StatsError.isInstance(error),
   (error) => UsageError.isInstance(error),

@@ -28,8 +28,6 @@ export const POISONED_DATASET_FILES = {
 
 type BinaryKey = 'images' | 'labels' | 'poisonedIndices' | 'noiseIndices';
 
-let tempCounter = 0;
-
 function ioError(message: string, cause?: unknown): AttackError {
   return new AttackError('E_IO', message, { cause });
 }
@@ -84,14 +82,12 @@ export async function writePoisonedDataset(dir: string, result: PoisonResult): P
   } catch (cause) {
     throw ioError(`${fn}: cannot create directory ${dir}`, cause);
   }
+  const { writeFileAtomic } = await import('@none/io');
   const write = async (name: string, data: Uint8Array | string) => {
     const target = path.join(dir, name);
-    const temp = path.join(dir, `.${name}.${process.pid}.${Date.now()}.${tempCounter++}.tmp`);
     try {
-      await fs.writeFile(temp, data);
-      await fs.rename(temp, target);
+      await writeFileAtomic(target, data);
     } catch (cause) {
-      await fs.rm(temp, { force: true }).catch(() => {});
       throw ioError(`${fn}: cannot write ${target}`, cause);
     }
   };

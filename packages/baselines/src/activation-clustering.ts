@@ -1,8 +1,12 @@
-import { createRandom } from '@none/data';
+import {
+  createRandom,
+  kMeans,
+  principalComponents,
+  projectOntoComponents,
+  silhouetteScore,
+} from '@none/stats';
 import { epochSeed } from '@none/trainer';
 import { BaselineError } from './errors';
-import { kMeans, silhouetteScore } from './k-means';
-import { principalComponents, projectOntoComponents } from './pca';
 
 /** Last-hidden-layer activations of a training set, with its labels. */
 export interface ClusteringActivations {

@@ -1,6 +1,7 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PoisonManifest } from '@none/attacks';
+import { writeFileAtomic as writeAtomic } from '@none/io';
 import type { DefenseEvent, ModelResult, NoneRoundRecord } from '@none/trainer';
 import type { DefenseName } from './defenses';
 import type { ExperimentOptions } from './experiment-options';
@@ -44,11 +45,6 @@ export type ExperimentEvent =
   | DefenseEvent
   | { type: 'evaluated'; stage: Stage; result: ModelResult }
   | { type: 'resumed'; stage: Stage; epoch: number };
-
-async function writeAtomic(path: string, text: string): Promise<void> {
-  await writeFile(`${path}.tmp`, text);
-  await rename(`${path}.tmp`, path);
-}
 
 /** Writes report.json, report.md, removed.json and the poison manifest into `outDir` (each atomically). */
 export async function writeArtifacts(

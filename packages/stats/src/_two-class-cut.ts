@@ -5,6 +5,7 @@
  * @internal never re-exported from `index.ts`.
  */
 import { meanKernel } from './_moments';
+import { StatsError } from './errors';
 
 /** Where the best two-class cut of an ascending array lies. */
 export interface TwoClassCut {
@@ -51,7 +52,10 @@ export function bestTwoClassCut(sorted: Float64Array): TwoClassCut {
     }
   }
   if (bestLowCount === 0) {
-    throw new Error('bestTwoClassCut: internal error, called with fewer than 2 distinct values');
+    throw new StatsError(
+      'E_INVALID_ARGUMENT',
+      'bestTwoClassCut: sorted must hold at least 2 distinct values (an internal caller error)',
+    );
   }
   return { lowCount: bestLowCount, breakValue: sorted[bestLowCount - 1] };
 }

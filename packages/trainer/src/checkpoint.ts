@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '@none/io';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { TrainerError } from './errors';
@@ -48,8 +49,7 @@ export async function writeCheckpoint<State>(
     buffer.set(part, offset);
     offset += part.length;
   }
-  await writeFile(join(directory, `${binary}.tmp`), new Uint8Array(buffer.buffer));
-  await rename(join(directory, `${binary}.tmp`), join(directory, binary));
+  await writeFileAtomic(join(directory, binary), new Uint8Array(buffer.buffer));
   const file: StateFile<State> = {
     format: 1,
     binary,
@@ -66,8 +66,7 @@ export async function writeCheckpoint<State>(
     ...(contents.extra ? { extraLengths: contents.extra.map((e) => e.length) } : {}),
     state: contents.state,
   };
-  await writeFile(join(directory, `${STATE_FILE}.tmp`), JSON.stringify(file));
-  await rename(join(directory, `${STATE_FILE}.tmp`), join(directory, STATE_FILE));
+  await writeFileAtomic(join(directory, STATE_FILE), JSON.stringify(file));
   for (const name of await readdir(directory)) {
     if (name.startsWith('tensors-') && name !== binary)
       await rm(join(directory, name), { force: true });

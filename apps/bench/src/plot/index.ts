@@ -29,5 +29,4 @@ export {
   renderSvg,
   svgToPng,
   type VegaLiteSpec,
-  writeFileAtomic,
 } from './render';

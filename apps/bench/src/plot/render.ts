@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { writeFileAtomic } from '@none/io';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import type { Config, TopLevelSpec } from 'vega-lite';
@@ -158,19 +156,6 @@ export async function renderChartToBuffers(
 ): Promise<RenderedChart> {
   const svg = await renderSvg(spec);
   return { svg, png: svgToPng(svg, options.pngScale ?? 2) };
-}
-
-/** Writes `data` to `path` through a temporary file in the same folder and a rename. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(temporary, data);
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
 }
 
 /**

@@ -124,7 +124,10 @@ export function detectNone(activations: NoneActivations, options: NoneOptions = 
         'detectNone: the signature variant reads activation patterns, not neuron values; use runNone (or detectSignature)',
       );
     default:
-      throw new RangeError(`detectNone: unknown variant ${String(o.variant)}`);
+      throw new TrainerError(
+        'E_INVALID_ARGUMENT',
+        `detectNone: unknown variant ${String(o.variant)}`,
+      );
   }
 }
 

@@ -1,6 +1,6 @@
-import { createRandom } from '@none/data';
 import { describe, expect, it } from 'vitest';
-import { kMeans, silhouetteScore } from './k-means';
+import { kMeans } from './k-means';
+import { createRandom } from './random';
 
 function blobs(seed: number): Float64Array {
   const random = createRandom(seed);
@@ -45,18 +45,5 @@ describe('kMeans', () => {
     expect(() => kMeans([0, 1], 2, 1, { k: 1, seed: 0, restarts: 0 })).toThrow(
       /restarts must be a positive integer, got 0/,
     );
-  });
-});
-
-describe('silhouetteScore', () => {
-  it('matches a hand-computed 1-D case', () => {
-    // 0: a = 1, b = 10.5; 1: a = 1, b = 9.5; 10 and 11 mirror them.
-    const expected = (2 * (1 - 1 / 10.5) + 2 * (1 - 1 / 9.5)) / 4;
-    const score = silhouetteScore([0, 1, 10, 11], 4, 1, [0, 0, 1, 1]);
-    expect(score).toBeCloseTo(expected, 12);
-  });
-
-  it('is NaN for a single cluster', () => {
-    expect(silhouetteScore([0, 1], 2, 1, [0, 0])).toBeNaN();
   });
 });

@@ -1,0 +1,2 @@
+export { IoError, type IoErrorCode } from './errors';
+export { writeFileAtomic } from './write-file-atomic';
