@@ -30,6 +30,7 @@ it('exports exactly its public API', () => {
       "buildVgg11",
       "buildVgg16",
       "buildWrn16",
+      "cutModel",
       "describeNeurons",
       "loadLayersModelFile",
       "loadModel",

@@ -6,6 +6,7 @@ export {
 } from './activations';
 export { ALEXNET_DROPOUT, buildAlexnet } from './alexnet';
 export { buildModel, type ModelOptions } from './build-model';
+export { type CutModel, type CutModelOptions, cutModel } from './cut-model';
 export { describeNeurons } from './describe-neurons';
 export { ModelError, type ModelErrorCode } from './errors';
 export { buildMlp, MLP_HIDDEN_LAYERS, MLP_HIDDEN_UNITS } from './mlp';

@@ -1,5 +1,6 @@
-import { augmentBatch, createRandom, type ImageDataset } from '@none/data';
+import { augmentBatch, type ImageDataset } from '@none/data';
 import { setDropoutStep } from '@none/models';
+import { createRandom, deriveSeed } from '@none/stats';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { gatherBatch, range } from './_batches';
@@ -58,7 +59,10 @@ export interface TrainEpochsOptions {
   stopAfter?: (logs: EpochLogs) => boolean;
 }
 
-/** Mixes a seed with an epoch (and a stream) into a 32-bit seed. */
+/**
+ * Mixes a seed with an epoch (and a stream) into a 32-bit seed.
+ * @deprecated use `deriveSeed(seed, name, ...indices)` of `@none/stats` with a named stream
+ */
 export function epochSeed(seed: number, epoch: number, stream = 0): number {
   let h =
     Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) ^
@@ -81,7 +85,8 @@ export interface EpochSlice {
 }
 
 /**
- * The order of epoch `epoch` over the samples `pool`, `createRandom(epochSeed(seed, epoch))`,
+ * The order of epoch `epoch` over the samples `pool`,
+ * `createRandom(deriveSeed(seed, 'epoch-order', epoch))`,
  * in consecutive slices of `batchSize`. Every training loop of the package visits data
  * this way, so a resumed epoch repeats exactly.
  */
@@ -91,7 +96,7 @@ export function* epochOrder(
   epoch: number,
   batchSize: number,
 ): Generator<EpochSlice> {
-  const order = createRandom(epochSeed(seed, epoch)).shuffle(pool.slice());
+  const order = createRandom(deriveSeed(seed, 'epoch-order', epoch)).shuffle(pool.slice());
   const batches = Math.ceil(order.length / batchSize);
   for (let batch = 0; batch < batches; batch++) {
     const start = batch * batchSize;
@@ -110,7 +115,7 @@ export interface EpochBatch {
 
 /**
  * The batches of {@link epochOrder}, gathered and, with `augment`, cropped and flipped with
- * the seed `epochSeed(seed, epoch, batch + 1)`. Shared by `trainEpochs`, NAD's distillation,
+ * the seed `deriveSeed(seed, 'augment', epoch, batch)`. Shared by `trainEpochs`, NAD's distillation,
  * DP-SGD and DBD's self-supervised stage.
  */
 export function* epochBatches(
@@ -127,7 +132,7 @@ export function* epochBatches(
       images = augmentBatch(images, [size, h, w, c], {
         padding: augment.padding,
         flip: augment.flip,
-        seed: epochSeed(seed, epoch, batch + 1),
+        seed: deriveSeed(seed, 'augment', epoch, batch),
       }) as Float32Array;
     }
     yield { batch, batches, size, images, labels };
@@ -136,7 +141,8 @@ export function* epochBatches(
 
 /**
  * Trains a LayersModel on an `ImageDataset` with softmax cross-entropy, for `epochs` epochs.
- * Epoch e (global) visits the samples in the order `createRandom(epochSeed(seed, e))` and
+ * Epoch e (global) visits the samples in the order
+ * `createRandom(deriveSeed(seed, 'epoch-order', e))` and
  * augments and drops out with seeds derived from `(seed, e, batch)`, so the result depends
  * only on the weights, the optimizer state and e: a resumed run ends where an uninterrupted
  * run ends.

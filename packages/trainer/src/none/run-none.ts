@@ -2,6 +2,7 @@ import { type ImageDataset, subsetDataset } from '@none/data';
 import { type NeuronLayer, resetNeurons } from '@none/models';
 import type { LayerPattern } from '@none/probe';
 import { collectPatterns, createActivationProbe } from '@none/probe';
+import { deriveSeed } from '@none/stats';
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { keptIndices } from '../_batches';
@@ -13,7 +14,7 @@ import {
   type OptimizerOptions,
   type OptimizerState,
 } from '../optimizer';
-import { type AugmentOptions, type EpochLogs, epochSeed, trainEpochs } from '../train-epochs';
+import { type AugmentOptions, type EpochLogs, trainEpochs } from '../train-epochs';
 import { detectConfidenceGap } from './detect-confidence-gap';
 import { detectConsensus } from './detect-consensus';
 import { detectPaper } from './detect-paper';
@@ -272,7 +273,7 @@ async function detectRound(
   const flaggedIndices = Int32Array.from(detection.flagged, (row) => kept[row]!);
   resetNeurons(model, options.neurons, detection.resetNeurons, {
     mode: none.reset,
-    seed: epochSeed(options.seed, round, 7),
+    seed: deriveSeed(options.seed, 'none-reset', round),
   });
   const detectMs = performance.now() - detectStarted;
   const neuronsReset = Object.fromEntries(
