@@ -245,8 +245,8 @@ export function lowestLossIndices(losses: ArrayLike<number>, count: number): Int
  *    fastest, so they sit at the bottom).
  * 2. `train`: `cleanEpochs` epochs of plain cross-entropy on the other samples.
  * 3. `unlearn`: `unlearningEpochs` epochs of gradient ascent on the isolated samples (minimise
- *    -CE, at `unlearningLearningRate`, no augmentation), which breaks the trigger -> target
- *    link the model learnt.
+ *    -CE, at `unlearningLearningRate`, no augmentation, with a fresh optimizer as in the
+ *    authors' code), which breaks the trigger -> target link the model learnt.
  *
  * Global epoch indices (seeds, schedule) run on across the phases: isolation 0 .. I-1, clean
  * I .. I+C-1, unlearning I+C .. I+C+U-1. The model changes in place. A resumed run (weights,
@@ -288,7 +288,7 @@ export async function runAbl(
         records: [],
       };
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
-  const optimizer: Optimizer = createOptimizer(variables, options.optimizer);
+  let optimizer: Optimizer = createOptimizer(variables, options.optimizer);
   const baseLearningRate = optimizer.learningRate;
   if (state.optimizer && state.phase !== 'done') optimizer.setState(state.optimizer);
   const checkpoint = async () => {
@@ -373,6 +373,13 @@ export async function runAbl(
       await checkpoint();
     }
     if (state.phase === 'unlearn') {
+      if (state.epochsDone.unlearn === 0) {
+        // A fresh optimizer, as the authors' unlearning script builds: the clean phase's
+        // momentum would otherwise keep descending on the isolated samples, whose loss (and
+        // so the ascent's gradient) is near zero.
+        optimizer.dispose();
+        optimizer = createOptimizer(variables, options.optimizer);
+      }
       await runPhase('unlearn', {
         indices: Int32Array.from(state.isolated),
         loss: negativeCrossEntropyLoss,

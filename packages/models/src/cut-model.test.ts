@@ -45,11 +45,19 @@ describe('cutModel', () => {
   it('cuts a functional model before its last Dense layer: the features are relu(x W + b) by hand', () => {
     const input = tfl.input({ shape: [3], name: 'points' });
     const hidden = tfl.layers
-      .dense({ units: 4, name: 'hidden', kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) })
+      .dense({
+        units: 4,
+        name: 'hidden',
+        kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }),
+      })
       .apply(input) as tfl.SymbolicTensor;
     const activated = tfl.layers.reLU({ name: 'hidden_act' }).apply(hidden) as tfl.SymbolicTensor;
     const logits = tfl.layers
-      .dense({ units: 2, name: 'logits', kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }) })
+      .dense({
+        units: 2,
+        name: 'logits',
+        kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }),
+      })
       .apply(activated) as tfl.SymbolicTensor;
     const model = tfl.model({ inputs: input, outputs: logits, name: 'tiny' });
 
@@ -64,7 +72,9 @@ describe('cutModel', () => {
     const expected = denseByHand(x, 5, kernel!.dataSync(), bias!.dataSync()).map((v) =>
       Math.max(0, v),
     );
-    const actual = tf.tidy(() => (features.predict(tf.tensor2d(x, [5, 3])) as tf.Tensor).dataSync());
+    const actual = tf.tidy(() =>
+      (features.predict(tf.tensor2d(x, [5, 3])) as tf.Tensor).dataSync(),
+    );
     expect(maxGap(actual, expected)).toBeLessThan(1e-5);
     model.dispose();
   });
@@ -87,10 +97,7 @@ describe('cutModel', () => {
       // The logits Dense layer applied by hand (float64) to the features: the same logits.
       const [kernel, bias] = model.getLayer('logits').getWeights();
       const byHand = denseByHand(cut.dataSync(), 6, kernel!.dataSync(), bias!.dataSync());
-      return [
-        maxGap(composed.dataSync(), full.dataSync()),
-        maxGap(byHand, full.dataSync()),
-      ];
+      return [maxGap(composed.dataSync(), full.dataSync()), maxGap(byHand, full.dataSync())];
     });
     expect(gaps[0]).toBeLessThan(1e-5);
     expect(gaps[1]).toBeLessThan(1e-5);
@@ -173,8 +180,6 @@ describe('cutModel', () => {
     shared.dispose(); // called twice, the layer holds two references
 
     expect(() => cutModel(null as unknown as tfl.LayersModel)).toThrow(ModelError);
-    expect(() => cutModel({} as tfl.LayersModel)).toThrow(
-      /model must be a built tfjs LayersModel/,
-    );
+    expect(() => cutModel({} as tfl.LayersModel)).toThrow(/model must be a built tfjs LayersModel/);
   });
 });

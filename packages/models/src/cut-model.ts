@@ -114,7 +114,11 @@ export function cutModel(model: tfl.LayersModel, options: CutModelOptions = {}):
     singleOutput(dense, fn);
     cut = dense.input as tfl.SymbolicTensor;
   }
-  const features = tfl.model({ inputs: model.inputs, outputs: cut, name: `${model.name}_features` });
+  const features = tfl.model({
+    inputs: model.inputs,
+    outputs: cut,
+    name: `${model.name}_features`,
+  });
   const featureShape = cut.shape.slice(1).map(Number);
   const head = headAfter(model, cut);
   return head === undefined ? { features, featureShape } : { features, featureShape, head };

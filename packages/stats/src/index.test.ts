@@ -7,6 +7,7 @@ describe('@none/stats public API', () => {
       'StatsError',
       'createRandom',
       'deriveSeed',
+      'histogramBins',
       'jenksBreaks',
       'jenksTwoClassSplit',
       'kMeans',

@@ -1,5 +1,6 @@
 export { deriveSeed } from './derive-seed';
 export { StatsError, type StatsErrorCode, type StatsErrorOptions } from './errors';
+export { type HistogramBin, type HistogramBinsOptions, histogramBins } from './histogram';
 export { type JenksBreaksOptions, jenksBreaks } from './jenks-breaks';
 export { type JenksTwoClassSplitResult, jenksTwoClassSplit } from './jenks-two-class-split';
 export { type KMeansOptions, type KMeansResult, kMeans } from './k-means';

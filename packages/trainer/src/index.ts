@@ -17,6 +17,7 @@ export type {
   TrainPhaseOptions,
 } from './defense';
 export { TrainerError, type TrainerErrorCode } from './errors';
+export { type ClientUpdate, fedAvg, iidShards } from './federated-averaging';
 export { freezeBatchNorm } from './freeze-batch-norm';
 export { type LearningRateSchedule, learningRateAt } from './learning-rate';
 export { accuracy, detectionQuality, evaluateBackdoor } from './metrics';

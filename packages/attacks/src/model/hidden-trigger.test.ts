@@ -1,12 +1,12 @@
 import { initBackend } from '@none/backend';
 import { loadEmbeddedMnist, shuffleDataset } from '@none/data';
+import { cutModel } from '@none/models';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttackError } from '../errors';
 import type { ImageDataset, ImageShape } from '../types';
 import { buildTestCnn, smallMnist, trainModel } from './_test-models';
-import { featureExtractorOf } from './feature-extractor';
 import {
   type HiddenTriggerProgress,
   hiddenTriggerPoison,
@@ -25,7 +25,7 @@ beforeAll(async () => {
   await initBackend({ prefer: 'wasm', threads: 1 });
   model = buildTestCnn(0);
   trainModel(model, smallMnist().train, { epochs: 3, seed: 0 });
-  extractor = featureExtractorOf(model);
+  extractor = cutModel(model).features;
   heldOut = shuffleDataset(loadEmbeddedMnist().train, { seed: 0 }) as ImageDataset<Float32Array>;
 }, 120_000);
 

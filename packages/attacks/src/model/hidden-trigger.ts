@@ -286,13 +286,13 @@ function pairwiseSquaredDistances(a: Float32Array, s: Float32Array, b: number, d
  * (flattened per image). Inputs are not modified; every tensor is disposed.
  *
  * Transfer-learning use (the NONE paper's Table 1): a feature extractor trained on clean
- * data ({@link featureExtractorOf}), then only the last layer fine-tuned on clean data plus
- * the poisons; ASR = share of {@link pasteTriggerAtRandom}-triggered source test images
+ * data (`cutModel(model).features` of `@none/models`), then only the last layer fine-tuned
+ * on clean data plus the poisons; ASR = share of {@link pasteTriggerAtRandom}-triggered source test images
  * classified as `target` (see the README).
  *
  * @example
  * ```ts
- * const f = featureExtractorOf(pretrained);
+ * const f = cutModel(pretrained).features; // cutModel of @none/models
  * const { dataset: poisons } = hiddenTriggerPoison(f, {
  *   targetImages, sourceImages, trigger: { size: 5 }, target: 1, numClasses: 2,
  *   steps: 500, seed: 0 });
@@ -314,7 +314,7 @@ export function hiddenTriggerPoison(
     !Array.isArray((featureExtractor as { outputs?: unknown }).outputs)
   ) {
     throw invalid(
-      `${fn}: featureExtractor must be a tfjs LayersModel (e.g. featureExtractorOf(model)), got ${featureExtractor === null ? 'null' : typeof featureExtractor}`,
+      `${fn}: featureExtractor must be a tfjs LayersModel (e.g. cutModel(model).features of @none/models), got ${featureExtractor === null ? 'null' : typeof featureExtractor}`,
     );
   }
   if (featureExtractor.outputs.length !== 1) {

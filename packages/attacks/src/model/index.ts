@@ -11,7 +11,12 @@ export {
   type LayerActivationLossOptions,
   layerActivationLoss,
 } from './adaptive-activation-loss';
-export { type FeatureExtractorOptions, featureExtractorOf } from './feature-extractor';
+export {
+  type AdaptiveFineTuneOptimizer,
+  type AdaptiveFineTuneOptions,
+  activationDistance,
+  adaptiveFineTune,
+} from './adaptive-fine-tune';
 export {
   HIDDEN_TRIGGER_DEFAULTS,
   HIDDEN_TRIGGER_PATCH_DEFAULTS,
