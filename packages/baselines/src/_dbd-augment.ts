@@ -1,4 +1,4 @@
-import { createRandom } from '@none/data';
+import { createRandom } from '@none/stats';
 import { BaselineError } from './errors';
 
 /**

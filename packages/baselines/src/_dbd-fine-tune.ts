@@ -1,14 +1,12 @@
-import { createRandom } from '@none/data';
 import { setDropoutStep } from '@none/models';
-import { type EpochLogs, epochSeed, gatherBatch, range } from '@none/trainer';
+import { createRandom, deriveSeed } from '@none/stats';
+import { type EpochLogs, gatherBatch, range } from '@none/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { augmentDigits } from './_dbd-augment';
 import { type Context, checkLoss, finishEpoch, stageOptimizer } from './_dbd-context';
 import { mixUp, sharpen } from './_dbd-mixmatch';
 import { split } from './_dbd-split';
-
-const FINE_TUNE_SALT = 0x6d69786d;
 
 /** Softmax outputs of the model on a batch, inference mode, row-major [size, K]. */
 async function predictProbabilities(
@@ -35,7 +33,7 @@ export async function fineTuneStage(context: Context): Promise<void> {
   const k = dataset.numClasses;
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
   const optimizer = stageOptimizer(context, variables, o.fineTuneOptimizer);
-  const salt = o.seed ^ FINE_TUNE_SALT;
+  const salt = deriveSeed(o.seed, 'dbd-fine-tune');
   try {
     for (;;) {
       const epoch = state.epoch;
@@ -46,8 +44,12 @@ export async function fineTuneStage(context: Context): Promise<void> {
           : Int32Array.from(state.labeled);
       const labeledSet = new Set(labeled);
       const unlabeled = range(n).filter((i) => !labeledSet.has(i));
-      const labeledOrder = createRandom(epochSeed(salt, epoch, 0)).shuffle(labeled.slice());
-      const unlabeledOrder = createRandom(epochSeed(salt, epoch, 1)).shuffle(unlabeled);
+      const labeledOrder = createRandom(deriveSeed(salt, 'labeled-order', epoch)).shuffle(
+        labeled.slice(),
+      );
+      const unlabeledOrder = createRandom(deriveSeed(salt, 'unlabeled-order', epoch)).shuffle(
+        unlabeled,
+      );
       const batches = Math.ceil(labeledOrder.length / o.batchSize);
       let lossSum = 0;
       let hits = 0;
@@ -55,7 +57,7 @@ export async function fineTuneStage(context: Context): Promise<void> {
         const start = batch * o.batchSize;
         const end = Math.min(labeledOrder.length, start + o.batchSize);
         const size = end - start;
-        const stream = (j: number) => epochSeed(salt, epoch, 2 + batch * 8 + j);
+        const stream = (j: number) => deriveSeed(salt, 'batch', epoch, batch, j);
         const shape = [size, h, w, c] as const;
         const labeledBatch = gatherBatch(dataset, labeledOrder, start, end);
         const labeledImages = augmentDigits(labeledBatch.images, shape, {

@@ -1,9 +1,8 @@
+import { deriveSeed } from '@none/stats';
 import { type EpochLogs, epochOrder, gatherBatch, range } from '@none/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Context, checkLoss, finishEpoch, stageOptimizer } from './_dbd-context';
 import { symmetricCrossEntropy } from './symmetric-cross-entropy';
-
-const HEAD_SALT = 0x68656164;
 
 /** The backbone's features of every training image, inference mode, row-major [n, d]. */
 async function backboneFeatures(context: Context): Promise<Float32Array> {
@@ -34,7 +33,7 @@ export async function headStage(context: Context): Promise<void> {
   const features = await backboneFeatures(context);
   const variables = parts.head.trainableWeights.map((weight) => weight.read() as tf.Variable);
   const optimizer = stageOptimizer(context, variables, o.headOptimizer);
-  const salt = o.seed ^ HEAD_SALT;
+  const salt = deriveSeed(o.seed, 'dbd-head');
   try {
     for (;;) {
       const epoch = state.epoch;

@@ -1,5 +1,6 @@
 import { setDropoutStep } from '@none/models';
-import { type EpochLogs, epochBatches, epochSeed, range } from '@none/trainer';
+import { deriveSeed } from '@none/stats';
+import { type EpochLogs, epochBatches, range } from '@none/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import { augmentDigits } from './_dbd-augment';
 import { type Context, checkLoss, finishEpoch, stageOptimizer } from './_dbd-context';
@@ -9,9 +10,6 @@ import {
   type ProjectionHead,
   positiveIndices,
 } from './_dbd-contrastive';
-
-const SELF_SUPERVISED_SALT = 0x73696d63;
-const PROJECTION_SALT = 0x70726f6a;
 
 /**
  * Stage 1 of DBD: SimCLR on the training images without labels, the backbone and a
@@ -24,7 +22,7 @@ export async function selfSupervisedStage(context: Context): Promise<void> {
     parts.features,
     parts.features,
     o.projectionDim,
-    epochSeed(o.seed ^ PROJECTION_SALT, 0),
+    deriveSeed(o.seed, 'dbd-projection'),
   );
   if (state.projectionHead) projection.setWeights(state.projectionHead);
   const headWeights = new Set(parts.head.trainableWeights.map((weight) => weight.read().id));
@@ -33,7 +31,7 @@ export async function selfSupervisedStage(context: Context): Promise<void> {
     .filter((variable) => !headWeights.has(variable.id));
   const variables = [...backboneVariables, ...projection.variables];
   const optimizer = stageOptimizer(context, variables, o.optimizer);
-  const salt = o.seed ^ SELF_SUPERVISED_SALT;
+  const salt = deriveSeed(o.seed, 'dbd-self-supervised');
   try {
     for (;;) {
       const epoch = state.epoch;
@@ -48,10 +46,10 @@ export async function selfSupervisedStage(context: Context): Promise<void> {
         const shape = [size, h, w, c] as const;
         const views = new Float32Array(2 * images.length);
         for (let v = 0; v < 2; v++) {
-          const seed = epochSeed(salt, epoch, 2 * batch + v + 1);
+          const seed = deriveSeed(salt, 'view', epoch, batch, v);
           views.set(augmentDigits(images, shape, { ...o.strongAugment, seed }), v * images.length);
         }
-        setDropoutStep(model, epochSeed(salt, epoch, 2 * batch + 0x40000000));
+        setDropoutStep(model, deriveSeed(salt, 'dropout', epoch, batch));
         const x = tf.tensor4d(views, [2 * size, h, w, c]);
         let logits: tf.Tensor | undefined;
         const { value, grads } = tf.variableGrads(() => {

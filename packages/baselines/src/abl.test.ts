@@ -11,7 +11,7 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
-import { crossEntropyRows, perSampleLoss } from './_per-sample-loss';
+import { crossEntropyRows } from './_per-sample-loss';
 import {
   ABL_DEFAULTS,
   type AblState,

@@ -127,7 +127,7 @@ export interface RunAblOptions {
   batchSize?: number;
   /** Augmentation of the isolation and clean epochs (never of the unlearning). */
   augment?: AugmentOptions | false;
-  /** Seed of the shuffling, augmentation and dropout (per global epoch, see `epochSeed`). */
+  /** Seed of the shuffling, augmentation and dropout (per global epoch, see `trainEpochs`). */
   seed: number;
   /** Poisoned training indices, when known: the isolation's precision and recall. */
   poisonedIndices?: ArrayLike<number>;

@@ -1,11 +1,11 @@
 import {
   createRandom,
+  deriveSeed,
   kMeans,
   principalComponents,
   projectOntoComponents,
   silhouetteScore,
 } from '@none/stats';
-import { epochSeed } from '@none/trainer';
 import { BaselineError } from './errors';
 
 /** Last-hidden-layer activations of a training set, with its labels. */
@@ -187,7 +187,7 @@ export function activationClustering(
     const k = pca.components.length / neurons;
     const { assignments, sizes } = kMeans(reduced, count, k, {
       k: 2,
-      seed: epochSeed(seed, label),
+      seed: deriveSeed(seed, 'activation-clustering-k-means', label),
       restarts,
     });
     const small = sizes[0]! <= sizes[1]! ? 0 : 1;
@@ -235,7 +235,10 @@ function sampledSilhouette(
   label: number,
 ): number {
   if (count <= maximum) return silhouetteScore(reduced, count, k, assignments);
-  const chosen = createRandom(epochSeed(seed, label, 1)).sample(count, maximum);
+  const chosen = createRandom(deriveSeed(seed, 'activation-clustering-sample', label)).sample(
+    count,
+    maximum,
+  );
   const points = new Float64Array(maximum * k);
   const labels = new Int32Array(maximum);
   chosen.forEach((row, r) => {

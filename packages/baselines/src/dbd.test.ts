@@ -1,6 +1,7 @@
 import { attackTestSet, poisonDataset } from '@none/attacks';
-import { createRandom, loadEmbeddedMnist, subsetDataset } from '@none/data';
+import { loadEmbeddedMnist, subsetDataset } from '@none/data';
 import { buildModel } from '@none/models';
+import { createRandom } from '@none/stats';
 import {
   accuracy,
   argmaxRows,

@@ -1,10 +1,10 @@
-import { createRandom, type ImageDataset } from '@none/data';
+import type { ImageDataset } from '@none/data';
 import { setDropoutStep } from '@none/models';
+import { createRandom, deriveSeed } from '@none/stats';
 import {
   createOptimizer,
   type EpochLogs,
   epochBatches,
-  epochSeed,
   freezeBatchNorm,
   type Optimizer,
   range,
@@ -71,9 +71,6 @@ export interface TrainEpochsDpSgdOptions extends DpSgdSetting {
   microBatchSize?: number;
   onEpochEnd?: (logs: EpochLogs) => void | Promise<void>;
 }
-
-const NOISE_SALT = 0x6e6f6973;
-const DROPOUT_SALT = 0x64726f70;
 
 function invalid(message: string): BaselineError {
   return new BaselineError('E_INVALID_ARGUMENT', message);
@@ -206,7 +203,7 @@ export function clipAndNoiseGradients(
  * clipping), clips it to L2 norm <= `clipNorm` over all variables together, sums, adds
  * Gaussian noise N(0, (noiseMultiplier * clipNorm)^2) per coordinate from a generator seeded by
  * `(seed, epoch, batch)`, divides by the number of micro-batches and applies the result.
- * Shuffling follows {@link trainEpochs} (`createRandom(epochSeed(seed, epoch))`), so a run
+ * Shuffling follows {@link trainEpochs} (`createRandom(deriveSeed(seed, 'epoch-order', epoch))`), so a run
  * depends only on the weights, the seed and the epoch. BatchNorm layers run on their moving
  * statistics (a per-sample gradient is undefined when a layer mixes samples); dropout trains.
  *
@@ -299,7 +296,7 @@ export async function trainEpochsDpSgd(
         batchSize,
       })) {
         // Every forward pass draws the next dropout step, so micro-batches get their own masks.
-        setDropoutStep(model, epochSeed(seed ^ DROPOUT_SALT, epoch, batch));
+        setDropoutStep(model, deriveSeed(seed, 'dropout', epoch, batch));
         let sums: tf.Tensor[] = variables.map((v) => tf.zerosLike(v));
         let batchLoss: tf.Tensor = tf.scalar(0);
         let batchHits: tf.Tensor = tf.scalar(0);
@@ -350,7 +347,7 @@ export async function trainEpochsDpSgd(
           sums,
           noiseMultiplier * clipNorm,
           units,
-          epochSeed(seed ^ NOISE_SALT, epoch, batch),
+          deriveSeed(seed, 'dp-noise', epoch, batch),
         );
         sgd.applyGradients(gradients);
         const loss = (await batchLoss.data())[0]! / batchLength;
