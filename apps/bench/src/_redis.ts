@@ -1,6 +1,7 @@
 // Test helper: a throwaway redis-server on a free loopback port (Debian's redis-server).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { BenchError } from './errors';
 
 export function redisServerPath(): string | null {
   try {
@@ -28,7 +29,11 @@ async function freePort(): Promise<number> {
 /** Starts redis-server without persistence; resolves once it accepts connections. */
 export async function startRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
   const path = redisServerPath();
-  if (!path) throw new Error('redis-server is not installed (apt-get install redis-server)');
+  if (!path)
+    throw new BenchError(
+      'E_NOT_FOUND',
+      'redis-server is not installed (apt-get install redis-server)',
+    );
   const port = await freePort();
   const child: ChildProcess = spawn(
     path,
@@ -43,7 +48,9 @@ export async function startRedis(): Promise<{ url: string; stop: () => Promise<v
       output += d.toString();
       if (output.includes('Ready to accept connections')) resolve();
     });
-    child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output}`)));
+    child.once('exit', (code) =>
+      reject(new BenchError('E_WORKER', `redis-server exited (${code}): ${output}`)),
+    );
   });
   return {
     url: `redis://127.0.0.1:${port}`,

@@ -2,6 +2,8 @@ import { join, resolve } from 'node:path';
 import { initBackend } from '@none/backend';
 import { writeFileAtomic } from '@none/io';
 import { defineCommand } from 'citty';
+import { isKnownError } from './_known-errors';
+import { BenchError } from './errors';
 import { runSuite } from './runner';
 import { renderSuiteCharts } from './suite-charts';
 import { SUITES } from './suites';
@@ -16,7 +18,8 @@ const pct = (v: number | null | undefined) =>
 /** Resolves `--suite` (a name, a comma list or `all`) into suites, or throws naming the bad one. */
 export function resolveSuites(value: string) {
   if (value.trim() === '') {
-    throw new RangeError(
+    throw new BenchError(
+      'E_INVALID_ARGUMENT',
       `--suite is required: one of ${Object.keys(SUITES).join(', ')}, all (or --list)`,
     );
   }
@@ -24,7 +27,8 @@ export function resolveSuites(value: string) {
   return names.map((name) => {
     const suite = SUITES[name];
     if (!suite)
-      throw new RangeError(
+      throw new BenchError(
+        'E_INVALID_ARGUMENT',
         `unknown suite "${name}"; the suites are: ${Object.keys(SUITES).join(', ')}, all`,
       );
     return suite;
@@ -34,7 +38,7 @@ export function resolveSuites(value: string) {
 /**
  * Parses `--seeds`: a comma list of non-negative integers or ranges (`0,1,2`, `0-4`).
  *
- * @throws RangeError naming the bad item
+ * @throws {BenchError} `E_INVALID_ARGUMENT` naming the bad item
  */
 export function parseSeeds(value: string): number[] {
   const seeds: number[] = [];
@@ -43,11 +47,13 @@ export function parseSeeds(value: string): number[] {
     const range = /^(\d+)-(\d+)$/.exec(item);
     if (range) {
       const [from, to] = [Number(range[1]), Number(range[2])];
-      if (to < from) throw new RangeError(`--seeds: the range ${item} runs backwards`);
+      if (to < from)
+        throw new BenchError('E_INVALID_ARGUMENT', `--seeds: the range ${item} runs backwards`);
       for (let s = from; s <= to; s++) seeds.push(s);
     } else if (/^\d+$/.test(item)) seeds.push(Number(item));
     else
-      throw new RangeError(
+      throw new BenchError(
+        'E_INVALID_ARGUMENT',
         `--seeds: expected non-negative integers or ranges like 0-4, comma separated; got "${item}"`,
       );
   }
@@ -60,13 +66,17 @@ export function onlyFilter(value: string): (spec: { id: string }) => boolean {
     .split(',')
     .map((p) => p.trim())
     .filter((p) => p !== '');
-  if (parts.length === 0) throw new RangeError('--only: expected some text, got none');
+  if (parts.length === 0)
+    throw new BenchError('E_INVALID_ARGUMENT', '--only: expected some text, got none');
   return (spec) => parts.some((p) => spec.id.includes(p));
 }
 
 export function resolveScale(value: string): Scale {
   if (!(SCALES as readonly string[]).includes(value))
-    throw new RangeError(`unknown scale "${value}"; expected one of ${SCALES.join(', ')}`);
+    throw new BenchError(
+      'E_INVALID_ARGUMENT',
+      `unknown scale "${value}"; expected one of ${SCALES.join(', ')}`,
+    );
   return value as Scale;
 }
 
@@ -196,12 +206,8 @@ export const benchCommand = defineCommand({
         process.exitCode = 1;
       }
     } catch (error) {
-      if (
-        !(error instanceof RangeError) &&
-        !(error as Error).message?.startsWith('invalid experiment config')
-      )
-        throw error;
-      process.stderr.write(`none bench: ${(error as Error).message}\n`);
+      if (!isKnownError(error)) throw error;
+      process.stderr.write(`none bench: ${error.message}\n`);
       process.exitCode = 1;
     }
   },

@@ -6,6 +6,7 @@ it('exports exactly its public API', () => {
   expect(Object.keys(api).sort()).toMatchInlineSnapshot(`
     [
       "ATTACK_DISPLAY_NAMES",
+      "BenchError",
       "CHART_FONT",
       "CHART_THEME",
       "FIGURE_SCALES",
@@ -33,7 +34,6 @@ it('exports exactly its public API', () => {
       "executeRun",
       "formatSuiteReport",
       "groupedBarChart",
-      "histogramBins",
       "histogramOverlayChart",
       "imageGridChart",
       "lineChart",
@@ -63,7 +63,6 @@ it('exports exactly its public API', () => {
       "triggerExamplesData",
       "triggerExamplesSpec",
       "workerCommand",
-      "writeFileAtomic",
       "writeSuiteReport",
     ]
   `);

@@ -1,5 +1,6 @@
 export { benchCommand, resolveScale, resolveSuites, workerCommand } from './commands';
-export { type ExecuteRunOptions, executeRun, runHash } from './execute-run';
+export { BenchError, type BenchErrorCode, type BenchErrorOptions } from './errors';
+export { executeRun } from './execute-run';
 export * from './figures';
 export {
   TABLE_1,
@@ -25,6 +26,7 @@ export {
 } from './queue';
 export { formatSuiteReport, resultsTable } from './report';
 export { appendResult, readResults } from './results';
+export { type ExecuteRunOptions, type RunKind, runHash } from './run-context';
 export {
   planSuite,
   type RunnerEvent,

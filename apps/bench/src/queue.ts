@@ -3,9 +3,9 @@
 // results.jsonl; workers (`none worker --queue URL`, e.g. GPU boxes with tfjs-node-gpu) run
 // jobs and return their results. A job's id is its run key, so adding it twice is a no-op,
 // and a finished job's result stays in Redis until the enqueuer has recorded it.
-import './kinds';
 import { join } from 'node:path';
 import { type Job, Queue, QueueEvents, Worker } from 'bullmq';
+import { BenchError } from './errors';
 import { executeRun } from './execute-run';
 import { appendResult, inPlanOrder, pendingRuns, readResults } from './results';
 import { planSuite, type RunnerEvent, resultsPath, type SuiteRunSummary } from './runner';
@@ -25,10 +25,14 @@ export function redisConnection(url: string) {
   try {
     parsed = new URL(url);
   } catch {
-    throw new RangeError(`queue: "${url}" is not a Redis URL (expected redis://host:port)`);
+    throw new BenchError(
+      'E_INVALID_ARGUMENT',
+      `queue: "${url}" is not a Redis URL (expected redis://host:port)`,
+    );
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new RangeError(
+    throw new BenchError(
+      'E_INVALID_ARGUMENT',
       `queue: "${url}" is not a Redis URL (expected redis://host:port, got protocol ${parsed.protocol})`,
     );
   }

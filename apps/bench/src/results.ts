@@ -1,5 +1,6 @@
 import { appendFile, mkdir, readFile, truncate } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { BenchError } from './errors';
 import type { RunResult } from './types';
 
 /**
@@ -24,9 +25,13 @@ export async function readResults(path: string): Promise<RunResult[]> {
     } catch (cause) {
       const last = lines.slice(i + 1).every((l) => l.trim() === '');
       if (last) break;
-      throw new Error(`${path}:${i + 1}: not a JSON result line (${(cause as Error).message})`, {
-        cause,
-      });
+      throw new BenchError(
+        'E_INVALID_RESULTS',
+        `${path}:${i + 1}: not a JSON result line (${(cause as Error).message})`,
+        {
+          cause,
+        },
+      );
     }
   }
   return results;

@@ -1,11 +1,12 @@
-import './kinds';
 import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { executeRun, runHash } from './execute-run';
+import { BenchError } from './errors';
+import { executeRun } from './execute-run';
 import { appendResult, inPlanOrder, pendingRuns, readResults } from './results';
+import { runHash } from './run-context';
 import type { RunResult, RunSpec, Scale, SuiteDefinition } from './types';
 import type { BackendChoice, ParentMessage, WorkerMessage } from './worker-protocol';
 
@@ -55,7 +56,11 @@ export function planSuite(
   const specs = suite.runs(scale, seeds);
   const seen = new Set<string>();
   return specs.map((spec) => {
-    if (seen.has(spec.id)) throw new Error(`suite ${suite.name}: two runs have the id ${spec.id}`);
+    if (seen.has(spec.id))
+      throw new BenchError(
+        'E_INVALID_SUITE',
+        `suite ${suite.name}: two runs have the id ${spec.id}`,
+      );
     seen.add(spec.id);
     return { ...spec, hash: runHash(spec) };
   });
@@ -68,7 +73,8 @@ function workerScript(): string {
     ? join(here, '..', '..', 'dist', 'worker-process.js')
     : join(here, '..', 'worker-process.js');
   if (!existsSync(script)) {
-    throw new Error(
+    throw new BenchError(
+      'E_NOT_FOUND',
       `bench: the worker script ${script} is missing; build @none/bench first (pnpm build)`,
     );
   }
@@ -142,10 +148,14 @@ export async function runSuite(
         });
         const ready = new Promise<void>((resolve, reject) => {
           c.once('message', (m: WorkerMessage) =>
-            m.type === 'ready' ? resolve() : reject(new Error('worker: unexpected first message')),
+            m.type === 'ready'
+              ? resolve()
+              : reject(new BenchError('E_WORKER', 'worker: unexpected first message')),
           );
           c.once('exit', (code) =>
-            reject(new Error(`worker exited with code ${code} before it was ready`)),
+            reject(
+              new BenchError('E_WORKER', `worker exited with code ${code} before it was ready`),
+            ),
           );
         });
         return { c, ready };

@@ -1,36 +1,53 @@
-// Every suite at `smoke` scale, end to end, the way `none bench --suite all --scale smoke`
-// runs them: child processes, results.jsonl, report.md. Asserts the pipeline, not the paper.
-import { mkdtemp, readFile } from 'node:fs/promises';
+// One real suite at `smoke` scale, end to end, the way `none bench --suite sensitivity --scale
+// smoke` runs it: child processes, results.jsonl, report.md. Every suite runs in the separate
+// check `npm run check:bench-smoke` (src/smoke.check.ts), which takes minutes.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { runSuite } from './runner';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readResults } from './results';
+import { planSuite, resultsPath, runSuite, type SuiteRunSummary } from './runner';
 import { SUITES } from './suites';
 import { writeSuiteReport } from './write-report';
 
-describe('every suite at smoke scale', () => {
-  for (const suite of Object.values(SUITES)) {
-    it(`${suite.name}: every run finishes and the report has a row for each`, async () => {
-      const dir = await mkdtemp(join(tmpdir(), `bench-smoke-${suite.name}-`));
-      const summary = await runSuite(suite, {
-        scale: 'smoke',
-        outDir: dir,
-        parallel: 2,
-        backend: 'wasm',
-      });
-      expect(summary.failed).toEqual([]);
-      const planned = suite.runs('smoke').length;
-      expect(summary.results).toHaveLength(planned);
-      for (const r of summary.results) {
-        expect(r.undefended.ba).toBeGreaterThanOrEqual(0);
-        expect(r.undefended.ba).toBeLessThanOrEqual(1);
-        if (r.labels.defense !== 'none') expect(r.defended).not.toBeNull();
-        if (suite.name === 'natural') expect(r.natural?.undefended).toHaveLength(2);
-      }
-      const report = await readFile(await writeSuiteReport(suite, 'smoke', dir), 'utf8');
-      expect(report).toContain(`${planned} of ${planned} runs finished`);
-      // Header, separator and one row per run.
-      expect(report.split('\n').filter((l) => l.startsWith('|'))).toHaveLength(planned + 2);
+describe('a suite at smoke scale, end to end', () => {
+  const suite = SUITES.sensitivity!;
+  const plan = planSuite(suite, 'smoke');
+  let dir: string;
+  let first: SuiteRunSummary;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'bench-smoke-'));
+    first = await runSuite(suite, { scale: 'smoke', outDir: dir, parallel: 2, backend: 'wasm' });
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("gives one result and one report row per run of the suite's plan, in plan order", async () => {
+    expect(plan.length).toBeGreaterThan(1);
+    expect(first).toMatchObject({ failed: [], ran: plan.length, skipped: 0 });
+    expect(first.results.map((r) => [r.id, r.configHash])).toEqual(
+      plan.map((spec) => [spec.id, spec.hash]),
+    );
+    const report = await readFile(await writeSuiteReport(suite, 'smoke', dir), 'utf8');
+    expect(report).toContain(`${plan.length} of ${plan.length} runs finished`);
+    // Header, separator and one row per run.
+    expect(report.split('\n').filter((l) => l.startsWith('|'))).toHaveLength(plan.length + 2);
+  });
+
+  it('a resumed suite recomputes nothing: the second run executes zero runs', async () => {
+    const events: string[] = [];
+    const second = await runSuite(suite, {
+      scale: 'smoke',
+      outDir: dir,
+      parallel: 2,
+      backend: 'wasm',
+      onEvent: (event) => events.push(event.type),
     });
-  }
+    expect(second).toMatchObject({ failed: [], ran: 0, skipped: plan.length });
+    expect(events).toEqual(['plan']);
+    expect(second.results).toEqual(first.results);
+    expect(await readResults(resultsPath(dir))).toHaveLength(plan.length);
+  });
 });

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type BarRow, groupedBarChart, type LinePoint, lineChart } from './plot/charts';
+import { type BarRow, groupedBarChart } from './plot/grouped-bar-chart';
+import { type LinePoint, lineChart } from './plot/line-chart';
 import { renderChart } from './plot/render';
 import { cellId, meanSd, varyingLabels } from './report';
 import type { RunResult, SuiteDefinition } from './types';

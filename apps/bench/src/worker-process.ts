@@ -1,6 +1,5 @@
 // A child process of the bench runner: initialises its own backend, then runs the specs it
 // is sent one at a time and answers with their results over IPC.
-import './kinds';
 import { initBackend } from '@none/backend';
 import { executeRun } from './execute-run';
 import type { ParentMessage, WorkerMessage } from './worker-protocol';

@@ -1,4 +1,5 @@
 import { defineCommand } from 'citty';
+import { loadBenchCommand } from './_bench';
 
 export const main = defineCommand({
   meta: {
@@ -11,7 +12,8 @@ export const main = defineCommand({
     attack: () => import('./commands/attack').then((m) => m.default),
     eval: () => import('./commands/eval').then((m) => m.default),
     scan: () => import('./commands/scan').then((m) => m.default),
-    bench: () => import('@none/bench').then((m) => m.benchCommand),
-    worker: () => import('@none/bench').then((m) => m.workerCommand),
+    // From @none/bench, which this package does not depend on: see ./_bench.ts.
+    bench: () => loadBenchCommand('bench'),
+    worker: () => loadBenchCommand('worker'),
   },
 });

@@ -7,10 +7,12 @@ import {
 import { createRandom, type ImageDataset, loadEmbeddedMnist, subsetDataset } from '@none/data';
 import { type BuiltModel, buildModel, type NeuronLayer } from '@none/models';
 import { createActivationProbe } from '@none/probe';
+import { histogramBins } from '@none/stats';
 import { createOptimizer, trainEpochs } from '@none/trainer';
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type HistogramBin, histogramBins, histogramOverlayChart } from '../plot/charts';
+import { BenchError } from '../errors';
+import { type HistogramBin, histogramOverlayChart } from '../plot/histogram-overlay-chart';
 import { renderChart, type VegaLiteSpec } from '../plot/render';
 import { FIGURE_SCALES, type FigureProgress, type FigureResult, type FigureScale } from './types';
 
@@ -189,14 +191,15 @@ function largestShift(panels: NeuronHistogram[]): NeuronHistogram {
  * the paper's observation (§3.1, Figs. 2, 5, 6) is that trojaned neurons move to one linear
  * piece of the activation when the trigger is present, and benign models show no such shift.
  *
- * @throws RangeError for a bad `maxSamples` or `bins`, or when the attack triggers no test sample
+ * @throws {BenchError} `E_INVALID_ARGUMENT` for a bad `maxSamples` or `bins`, or when the attack triggers no test sample
  */
 export async function activationHistogramsData(
   input: ActivationHistogramsInput,
 ): Promise<ActivationHistogramsFigureData> {
   const { test, attack, maxSamples = 1000, seed = 0, bins = 30 } = input;
   if (!Number.isInteger(maxSamples) || maxSamples < 1) {
-    throw new RangeError(
+    throw new BenchError(
+      'E_INVALID_ARGUMENT',
       `activationHistogramsData: maxSamples must be a positive integer, got ${maxSamples}`,
     );
   }
@@ -204,7 +207,10 @@ export async function activationHistogramsData(
   const { dataset: allTriggered, sourceIndices } = attackTestSet(test, attack);
   const available = sourceIndices.length;
   if (available === 0) {
-    throw new RangeError('activationHistogramsData: the attack triggers no test sample');
+    throw new BenchError(
+      'E_INVALID_ARGUMENT',
+      'activationHistogramsData: the attack triggers no test sample',
+    );
   }
   const count = Math.min(maxSamples, available);
   const chosen = createRandom(seed)
@@ -316,7 +322,8 @@ export async function trainActivationHistogramModels(
   const attack = options.attack ?? { type: 'badnets', target: 0 };
   resolveAttackConfig(attack);
   if (!FIGURE_SCALES.includes(scale)) {
-    throw new RangeError(
+    throw new BenchError(
+      'E_INVALID_ARGUMENT',
       `trainActivationHistogramModels: scale must be one of ${FIGURE_SCALES.join(', ')}, got ${String(scale)}`,
     );
   }

@@ -10,7 +10,12 @@ import { buildModel } from '@none/models';
 import { argmaxRows, createOptimizer, predictLogits, trainEpochs } from '@none/trainer';
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { decisionRegionChart, type RegionCell, type RegionPoint } from '../plot/charts';
+import { BenchError } from '../errors';
+import {
+  decisionRegionChart,
+  type RegionCell,
+  type RegionPoint,
+} from '../plot/decision-region-chart';
 import { renderChart, type VegaLiteSpec } from '../plot/render';
 import { FIGURE_SCALES, type FigureProgress, type FigureResult, type FigureScale } from './types';
 
@@ -37,27 +42,32 @@ export interface PoisonedBlobs extends PointDataset {
  * target class, chosen with the seed, are moved onto the trigger line `y = triggerY` (x kept)
  * and relabelled `target`. Returns copies; the input is not modified.
  *
- * @throws RangeError for a rate outside [0, 1], a target outside [0, K) or too few eligible points
+ * @throws {BenchError} `E_INVALID_ARGUMENT` for a rate outside [0, 1], a target outside [0, K) or too few eligible points
  */
 export function poisonBlobs(blobs: PointDataset, options: PoisonBlobsOptions): PoisonedBlobs {
   const { rate, target, triggerY, seed } = options;
   const n = blobs.shape[0];
   if (!(rate >= 0 && rate <= 1)) {
-    throw new RangeError(`poisonBlobs: rate must be in [0, 1], got ${rate}`);
+    throw new BenchError('E_INVALID_ARGUMENT', `poisonBlobs: rate must be in [0, 1], got ${rate}`);
   }
   if (!Number.isInteger(target) || target < 0 || target >= blobs.numClasses) {
-    throw new RangeError(
+    throw new BenchError(
+      'E_INVALID_ARGUMENT',
       `poisonBlobs: target must be an integer in [0, ${blobs.numClasses - 1}], got ${target}`,
     );
   }
   if (!Number.isFinite(triggerY)) {
-    throw new RangeError(`poisonBlobs: triggerY must be finite, got ${triggerY}`);
+    throw new BenchError(
+      'E_INVALID_ARGUMENT',
+      `poisonBlobs: triggerY must be finite, got ${triggerY}`,
+    );
   }
   const eligible: number[] = [];
   for (let i = 0; i < n; i++) if (blobs.labels[i] !== target) eligible.push(i);
   const count = Math.round(rate * n);
   if (count > eligible.length) {
-    throw new RangeError(
+    throw new BenchError(
+      'E_INVALID_ARGUMENT',
       `poisonBlobs: rate ${rate} asks for ${count} points, only ${eligible.length} are not of class ${target}`,
     );
   }
@@ -191,7 +201,8 @@ export async function decisionRegionsData(
     onProgress,
   } = options;
   if (!FIGURE_SCALES.includes(scale)) {
-    throw new RangeError(
+    throw new BenchError(
+      'E_INVALID_ARGUMENT',
       `decisionRegionsData: scale must be one of ${FIGURE_SCALES.join(', ')}, got ${String(scale)}`,
     );
   }
@@ -206,13 +217,17 @@ export async function decisionRegionsData(
     dpSgd = DP_SGD_SETTINGS.strong,
   } = options;
   if (!Number.isInteger(gridSize) || gridSize < 2) {
-    throw new RangeError(`decisionRegionsData: gridSize must be an integer >= 2, got ${gridSize}`);
+    throw new BenchError(
+      'E_INVALID_ARGUMENT',
+      `decisionRegionsData: gridSize must be an integer >= 2, got ${gridSize}`,
+    );
   }
   const blobs = gaussianBlobs({ n: points, seed });
   const test = gaussianBlobs({ n: points, seed: seed + 1, centers: blobs.centers });
   const k = blobs.numClasses;
   if (!Number.isInteger(target) || target < 0 || target >= k) {
-    throw new RangeError(
+    throw new BenchError(
+      'E_INVALID_ARGUMENT',
       `decisionRegionsData: target must be an integer in [0, ${k - 1}], got ${target}`,
     );
   }

@@ -1,4 +1,5 @@
 import { join, relative, sep } from 'node:path';
+import { BenchError } from '../errors';
 import {
   type ActivationHistogramsFigureData,
   type ActivationHistogramsInput,
@@ -114,12 +115,16 @@ export async function renderAllFigures(
 ): Promise<RenderAllFiguresResult> {
   const { scale, seed, onProgress } = options;
   if (!FIGURE_SCALES.includes(scale)) {
-    throw new RangeError(
+    throw new BenchError(
+      'E_INVALID_ARGUMENT',
       `renderAllFigures: scale must be one of ${FIGURE_SCALES.join(', ')}, got ${String(scale)}`,
     );
   }
   if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new RangeError(`renderAllFigures: seed must be a non-negative safe integer, got ${seed}`);
+    throw new BenchError(
+      'E_INVALID_ARGUMENT',
+      `renderAllFigures: seed must be a non-negative safe integer, got ${seed}`,
+    );
   }
   const markdownBase = options.markdownBase ?? outDir;
 

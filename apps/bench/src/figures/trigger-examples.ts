@@ -5,7 +5,8 @@ import {
   renderTriggerExamples,
 } from '@none/attacks';
 import { type ImageDataset, loadEmbeddedMnist } from '@none/data';
-import { imageGridChart } from '../plot/charts';
+import { BenchError } from '../errors';
+import { imageGridChart } from '../plot/image-grid-chart';
 import { renderChart, type VegaLiteSpec } from '../plot/render';
 import type { FigureResult } from './types';
 
@@ -68,7 +69,7 @@ export interface TriggerExamplesFigureData {
  * One clean sample and the same sample under every attack (the material of the paper's
  * Fig. 3), computed with `renderTriggerExamples` of `@none/attacks`.
  *
- * @throws RangeError when no sample has the requested label or the index is out of range
+ * @throws {BenchError} `E_INVALID_ARGUMENT` when no sample has the requested label or the index is out of range
  */
 export function triggerExamplesData(
   options: TriggerExamplesFigureOptions = {},
@@ -76,18 +77,21 @@ export function triggerExamplesData(
   const dataset = options.dataset ?? loadEmbeddedMnist().test;
   const attacks = options.attacks ?? ATTACK_TYPES.map((type) => ({ type }) as AttackConfig);
   const { seed = 0, label = 7 } = options;
-  if (attacks.length === 0) throw new RangeError('triggerExamplesData: attacks must not be empty');
+  if (attacks.length === 0)
+    throw new BenchError('E_INVALID_ARGUMENT', 'triggerExamplesData: attacks must not be empty');
   const n = dataset.shape[0];
   let index = options.index;
   if (index === undefined) {
     index = dataset.labels.indexOf(label);
     if (index < 0) {
-      throw new RangeError(
+      throw new BenchError(
+        'E_INVALID_ARGUMENT',
         `triggerExamplesData: no sample has label ${label} (labels are 0..${dataset.numClasses - 1})`,
       );
     }
   } else if (!Number.isInteger(index) || index < 0 || index >= n) {
-    throw new RangeError(
+    throw new BenchError(
+      'E_INVALID_ARGUMENT',
       `triggerExamplesData: index must be an integer in [0, ${n - 1}], got ${index}`,
     );
   }
@@ -100,7 +104,8 @@ export function triggerExamplesData(
   };
   for (const attack of attacks) {
     const [example] = renderTriggerExamples(dataset, attack, { indices: [index], seed });
-    if (example === undefined) throw new Error('triggerExamplesData: no example rendered');
+    if (example === undefined)
+      throw new BenchError('E_INVALID_ARGUMENT', 'triggerExamplesData: no example rendered');
     if (panels.length === 0) {
       panels.push({
         title: unique(`clean (label ${example.label})`),

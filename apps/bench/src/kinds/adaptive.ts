@@ -7,9 +7,9 @@ import {
   mapLabels,
   poisonDataset,
 } from '@none/attacks';
-import { adaptiveAttackLoss } from '@none/attacks/model';
+import { adaptiveFineTune } from '@none/attacks/model';
 import { parseExperimentConfig, toExperimentOptions } from '@none/config';
-import { createRandom, type ImageDataset } from '@none/data';
+import type { ImageDataset } from '@none/data';
 import { type BuiltModel, buildModel, setDropoutStep } from '@none/models';
 import {
   accuracy,
@@ -17,9 +17,7 @@ import {
   createOptimizer,
   detectionQuality,
   epochSeed,
-  gatherBatch,
   type NoneRoundRecord,
-  type Optimizer,
   predictLogits,
   readCheckpoint,
   readModelWeights,
@@ -29,16 +27,10 @@ import {
   writeCheckpoint,
   writeModelWeights,
 } from '@none/trainer';
-import * as tf from '@tensorflow/tfjs-core';
-import { model as functionalModel, type SymbolicTensor } from '@tensorflow/tfjs-layers';
+import type * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import {
-  type ExecuteRunOptions,
-  loadRunData,
-  RUN_KINDS,
-  resultEnvelope,
-  runHash,
-} from '../execute-run';
+import { BenchError } from '../errors';
+import { type ExecuteRunOptions, loadRunData, resultEnvelope, runHash } from '../run-context';
 import type { ModelMetrics, RunResult, RunSpec } from '../types';
 
 /** `spec.params` of an `adaptive` run. */
@@ -62,7 +54,10 @@ export type AdaptiveParams = z.output<typeof adaptiveParamsSchema>;
 export function parseAdaptiveParams(params: unknown, where = 'adaptive run'): AdaptiveParams {
   const result = adaptiveParamsSchema.safeParse(params ?? {});
   if (!result.success) {
-    throw new RangeError(`${where}: invalid params:\n${z.prettifyError(result.error)}`);
+    throw new BenchError(
+      'E_INVALID_PARAMS',
+      `${where}: invalid params:\n${z.prettifyError(result.error)}`,
+    );
   }
   return result.data;
 }
@@ -100,125 +95,6 @@ export function triggeredCopy(
   };
 }
 
-/** Options of {@link adaptiveFineTune}. */
-export interface AdaptiveFineTuneOptions {
-  alpha: number;
-  epochs: number;
-  /** Global index of the first epoch (seeds depend on it). @default 0 */
-  startEpoch?: number;
-  batchSize: number;
-  optimizer: Optimizer;
-  seed: number;
-  /** Layers whose outputs enter the activation term. */
-  layers: readonly string[];
-  onEpochEnd?: (epoch: number, loss: number) => void | Promise<void>;
-}
-
-/**
- * The attacker's fine-tune of §8.10: per batch of clean samples `x` (labels `y`) and the
- * same samples with the trigger `x̃` (labels `y_t`), one step on Eq. 9,
- * `CE(F(x), y) + CE(F(x̃), y_t) + α Σᵢ Σ (Iᵢ(x) − Iᵢ(x̃))²`, the activation sum averaged
- * over the batch (a per-sample sum, so that α does not depend on the batch size). The
- * order of epoch e is `createRandom(epochSeed(seed, e, 11))`. Returns the mean loss per epoch.
- * @see Liu et al., "Training with More Confidence: Mitigating Injected and Natural Backdoors
- * During Training", NeurIPS 2022, §8.10, Eq. 9, Table 16.
- */
-export async function adaptiveFineTune(
-  model: BuiltModel['model'],
-  clean: ImageDataset,
-  triggered: ImageDataset,
-  options: AdaptiveFineTuneOptions,
-): Promise<number[]> {
-  const { alpha, epochs, startEpoch = 0, batchSize, optimizer, seed, layers } = options;
-  if (clean.shape.join() !== triggered.shape.join()) {
-    throw new RangeError(
-      `adaptiveFineTune: clean is [${clean.shape.join(', ')}] but triggered is [${triggered.shape.join(', ')}]; x̃ must be x with the trigger`,
-    );
-  }
-  const [n, h, w, c] = clean.shape;
-  const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
-  const losses: number[] = [];
-  const all = Int32Array.from({ length: n }, (_, i) => i);
-  for (let epoch = startEpoch; epoch < startEpoch + epochs; epoch++) {
-    const order = createRandom(epochSeed(seed, epoch, 11)).shuffle(all.slice());
-    let sum = 0;
-    for (let start = 0, batch = 0; start < n; start += batchSize, batch++) {
-      const end = Math.min(n, start + batchSize);
-      const x = gatherBatch(clean, order, start, end);
-      const xt = gatherBatch(triggered, order, start, end);
-      setDropoutStep(model, epoch * 1_000_003 + batch);
-      const size = end - start;
-      const loss = tf.tidy(() => {
-        const benign = tf.tensor4d(x.images, [size, h, w, c]);
-        const poisoned = tf.tensor4d(xt.images, [size, h, w, c]);
-        const labels = tf.tensor1d(x.labels, 'int32');
-        const targetLabels = tf.tensor1d(xt.labels, 'int32');
-        const { value, grads } = tf.variableGrads(
-          () =>
-            adaptiveAttackLoss(
-              model,
-              { benign, labels, triggered: poisoned, targetLabels },
-              { alpha: alpha / size, layers },
-            ),
-          variables,
-        );
-        optimizer.applyGradients(variables.map((v) => grads[v.name]!));
-        return value;
-      });
-      const value = (await loss.data())[0]!;
-      loss.dispose();
-      if (!Number.isFinite(value)) {
-        throw new RangeError(
-          `adaptiveFineTune: the loss became ${value} at epoch ${epoch}, batch ${batch} (alpha ${alpha}); lower attackLearningRate or alpha`,
-        );
-      }
-      sum += value * size;
-    }
-    losses.push(sum / n);
-    await options.onEpochEnd?.(epoch, sum / n);
-  }
-  return losses;
-}
-
-/**
- * Mean over the samples of `Σᵢ Σ (Iᵢ(x) − Iᵢ(x̃))²` (inference mode): how far the trigger
- * moves the activations of `layers`, the quantity the adaptive attack makes small.
- */
-export async function activationDistance(
-  model: BuiltModel['model'],
-  clean: ImageDataset,
-  triggered: ImageDataset,
-  layers: readonly string[],
-  batchSize = 256,
-): Promise<number> {
-  const [n, h, w, c] = clean.shape;
-  const extractor = functionalModel({
-    inputs: model.inputs,
-    outputs: layers.map((name) => model.getLayer(name).output as SymbolicTensor),
-  });
-  const all = Int32Array.from({ length: n }, (_, i) => i);
-  let total = 0;
-  for (let start = 0; start < n; start += batchSize) {
-    const end = Math.min(n, start + batchSize);
-    const x = gatherBatch(clean, all, start, end);
-    const xt = gatherBatch(triggered, all, start, end);
-    const value = tf.tidy(() => {
-      const a = extractor.predict(tf.tensor4d(x.images, [end - start, h, w, c])) as
-        | tf.Tensor
-        | tf.Tensor[];
-      const b = extractor.predict(tf.tensor4d(xt.images, [end - start, h, w, c])) as
-        | tf.Tensor
-        | tf.Tensor[];
-      const la = Array.isArray(a) ? a : [a];
-      const lb = Array.isArray(b) ? b : [b];
-      return tf.addN(la.map((t, i) => tf.sum(tf.squaredDifference(t, lb[i]!))));
-    });
-    total += (await value.data())[0]!;
-    value.dispose();
-  }
-  return total / n;
-}
-
 /**
  * Runs one `adaptive` run (§8.10, Table 16) in this process (the backend must be
  * initialised):
@@ -240,10 +116,14 @@ export async function executeAdaptiveRun(
   const config = parseExperimentConfig(spec.config, where);
   const experiment = toExperimentOptions(config);
   if (!experiment.attack) {
-    throw new RangeError(`${where}: an adaptive run needs an attack (config.attack is null)`);
+    throw new BenchError(
+      'E_INVALID_CONFIG',
+      `${where}: an adaptive run needs an attack (config.attack is null)`,
+    );
   }
   if (experiment.defense !== 'NONE') {
-    throw new RangeError(
+    throw new BenchError(
+      'E_INVALID_CONFIG',
       `${where}: an adaptive run defends with NONE, got config.defense '${experiment.defense}'`,
     );
   }
@@ -327,6 +207,10 @@ export async function executeAdaptiveRun(
           batchSize: params.attackBatchSize ?? training.batchSize,
           optimizer,
           seed,
+          // The bench's seeds since before the fine-tune moved to @none/attacks, so reruns
+          // reproduce earlier results: epoch e's order, then one dropout step per batch.
+          epochSeed: (epoch) => epochSeed(seed, epoch, 11),
+          onBatchBegin: (epoch, batch) => setDropoutStep(built.model, epoch * 1_000_003 + batch),
           layers: adaptiveLayers(built),
         });
       } finally {
@@ -412,9 +296,4 @@ export async function executeAdaptiveRun(
     undefended: state.undefended!,
     defended,
   };
-}
-
-/** Registers {@link executeAdaptiveRun} as the runner of `kind: 'adaptive'` specs. */
-export function registerAdaptiveKind(): void {
-  RUN_KINDS.adaptive = executeAdaptiveRun;
 }

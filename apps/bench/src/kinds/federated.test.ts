@@ -1,69 +1,13 @@
 import { loadDataset, subsetDataset } from '@none/data';
 import { describe, expect, it } from 'vitest';
-import { executeRun, RUN_KINDS } from '../execute-run';
+import { executeRun } from '../execute-run';
 import { planSuite } from '../runner';
 import { federatedSuite } from '../suites/federated';
 import { type RunResult, SCALES } from '../types';
-import {
-  createFederatedClients,
-  executeFederatedRun,
-  fedAvg,
-  iidShards,
-  parseFederatedParams,
-  registerFederatedKind,
-} from './federated';
-
-describe('fedAvg', () => {
-  it('of identical client weights is the identity', () => {
-    const weights = [Float32Array.from([0.1, -2, 3.5]), Float32Array.from([7])];
-    const averaged = fedAvg([
-      { weights, samples: 3 },
-      { weights, samples: 11 },
-      { weights, samples: 1 },
-    ]);
-    expect(averaged).toHaveLength(2);
-    expect(Array.from(averaged[0]!)).toEqual(Array.from(weights[0]!));
-    expect(Array.from(averaged[1]!)).toEqual(Array.from(weights[1]!));
-  });
-
-  it('of two clients is the sample-weighted mean', () => {
-    // Client A (1 sample): [0, 4], [2]; client B (3 samples): [4, 0], [6].
-    // Weighted: (1*0 + 3*4)/4 = 3, (1*4 + 3*0)/4 = 1, (1*2 + 3*6)/4 = 5.
-    const averaged = fedAvg([
-      { weights: [Float32Array.from([0, 4]), Float32Array.from([2])], samples: 1 },
-      { weights: [Float32Array.from([4, 0]), Float32Array.from([6])], samples: 3 },
-    ]);
-    expect(Array.from(averaged[0]!)).toEqual([3, 1]);
-    expect(Array.from(averaged[1]!)).toEqual([5]);
-  });
-
-  it('rejects mismatched updates and empty input', () => {
-    expect(() => fedAvg([])).toThrow(/no client updates/);
-    expect(() =>
-      fedAvg([
-        { weights: [new Float32Array(2)], samples: 1 },
-        { weights: [new Float32Array(3)], samples: 1 },
-      ]),
-    ).toThrow(/update 1 has 1 weights \(weight 0: 3 values\), update 0 has 1 \(2 values\)/);
-    expect(() => fedAvg([{ weights: [new Float32Array(1)], samples: 0 }])).toThrow(/0 samples/);
-  });
-});
-
-describe('iidShards', () => {
-  it('partitions the training set exactly, near-equal sizes, seeded', () => {
-    const n = 1003;
-    const shards = iidShards(n, 10, 42);
-    expect(shards.map((s) => s.length)).toEqual([101, 101, 101, 100, 100, 100, 100, 100, 100, 100]);
-    const seen = new Uint8Array(n);
-    for (const shard of shards) for (const i of shard) seen[i]! += 1;
-    expect(seen.every((count) => count === 1)).toBe(true);
-    expect(iidShards(n, 10, 42)).toEqual(shards);
-    expect(iidShards(n, 10, 43)).not.toEqual(shards);
-    // IID: a shard is not a contiguous block of the training set.
-    expect(shards[0]![shards[0]!.length - 1]! - shards[0]![0]!).toBeGreaterThan(500);
-    expect(() => iidShards(5, 6, 0)).toThrow(/clients must be an integer in \[1, 5\], got 6/);
-  });
-});
+import { executeFederatedRun } from './federated';
+import { createFederatedClients } from './federated-clients';
+import { parseFederatedParams } from './federated-params';
+import { RUN_KINDS } from './index';
 
 describe('createFederatedClients', () => {
   it('gives each malicious shard exactly its local trigger part, benign shards stay clean', async () => {
@@ -136,6 +80,9 @@ describe('parseFederatedParams', () => {
       /federated\/x: invalid params:[\s\S]*malicious must be at most clients[\s\S]*malicious/,
     );
     expect(() => parseFederatedParams({})).toThrow(/rounds/);
+    expect(() => parseFederatedParams({})).toThrow(
+      expect.objectContaining({ name: 'BenchError', code: 'E_INVALID_PARAMS' }),
+    );
   });
 });
 
@@ -173,7 +120,6 @@ describe('executeFederatedRun', () => {
 
   it('runs the smoke spec end to end, deterministically, through RUN_KINDS', async () => {
     expect(spec!.kind).toBe('federated');
-    registerFederatedKind();
     expect(RUN_KINDS.federated).toBe(executeFederatedRun);
     const events: string[] = [];
     const first = await executeRun(spec!, {

@@ -8,6 +8,7 @@ import { buildModel } from '@none/models';
 import { createOptimizer, trainEpochs } from '@none/trainer';
 import type * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
+import { BenchError } from '../errors';
 
 /** `spec.params` of a `label-consistent` run. */
 export const labelConsistentParamsSchema = z.strictObject({
@@ -32,7 +33,10 @@ export function parseLabelConsistentParams(
 ): LabelConsistentParams {
   const result = labelConsistentParamsSchema.safeParse(params ?? {});
   if (!result.success) {
-    throw new RangeError(`${where}: invalid params:\n${z.prettifyError(result.error)}`);
+    throw new BenchError(
+      'E_INVALID_PARAMS',
+      `${where}: invalid params:\n${z.prettifyError(result.error)}`,
+    );
   }
   return result.data;
 }
@@ -47,7 +51,7 @@ const SURROGATE_SEED_OFFSET = 7919;
  * PGD on it and stamps the config's trigger. The labels stay correct. Deterministic in the
  * config and params (the surrogate is rebuilt on every resume, not checkpointed).
  *
- * @throws RangeError when the config has no all-to-one, clean-label attack
+ * @throws {BenchError} `E_INVALID_CONFIG` when the config has no all-to-one, clean-label attack
  */
 export async function labelConsistentTrainingSet(
   experiment: ExperimentOptions,
@@ -57,7 +61,8 @@ export async function labelConsistentTrainingSet(
 ): Promise<LabelConsistentResult> {
   const attack = experiment.attack;
   if (attack?.config.cleanLabel !== true) {
-    throw new RangeError(
+    throw new BenchError(
+      'E_INVALID_CONFIG',
       `${where}: a label-consistent run needs config.attack with cleanLabel: true (the trigger stamped after PGD), got ${attack ? `cleanLabel ${String(attack.config.cleanLabel)}` : 'null'}`,
     );
   }

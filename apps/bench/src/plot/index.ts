@@ -1,23 +1,17 @@
 export {
-  type BarRow,
   type DecisionRegionChartOptions,
   decisionRegionChart,
-  type GroupedBarChartOptions,
-  groupedBarChart,
-  type HistogramBin,
-  type HistogramBinsOptions,
-  type HistogramOverlayChartOptions,
-  histogramBins,
-  histogramOverlayChart,
-  type ImageGridChartOptions,
-  type ImagePanel,
-  imageGridChart,
-  type LineChartOptions,
-  type LinePoint,
-  lineChart,
   type RegionCell,
   type RegionPoint,
-} from './charts';
+} from './decision-region-chart';
+export { type BarRow, type GroupedBarChartOptions, groupedBarChart } from './grouped-bar-chart';
+export {
+  type HistogramBin,
+  type HistogramOverlayChartOptions,
+  histogramOverlayChart,
+} from './histogram-overlay-chart';
+export { type ImageGridChartOptions, type ImagePanel, imageGridChart } from './image-grid-chart';
+export { type LineChartOptions, type LinePoint, lineChart } from './line-chart';
 export {
   CHART_FONT,
   CHART_THEME,

@@ -2,7 +2,9 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { groupedBarChart, histogramBins, imageGridChart, lineChart } from './charts';
+import { groupedBarChart } from './grouped-bar-chart';
+import { imageGridChart } from './image-grid-chart';
+import { lineChart } from './line-chart';
 import { renderChart, renderChartToBuffers, renderSvg, svgToPng } from './render';
 
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -134,30 +136,5 @@ describe('chart builders', () => {
         panels: [{ title: 'a', height: 2, width: 2, channels: 1, pixels: new Float32Array(3) }],
       }),
     ).toThrow(/panel 'a'/);
-  });
-});
-
-describe('histogramBins', () => {
-  it('counts hand-checkable values, the last bin closed on the right', () => {
-    expect(histogramBins([0, 1, 1, 2], { bins: 2, normalize: 'count' })).toEqual([
-      { start: 0, end: 1, value: 1 },
-      { start: 1, end: 2, value: 3 },
-    ]);
-  });
-
-  it('normalises to a density that integrates to 1 over the kept values', () => {
-    const values = Float32Array.from({ length: 101 }, (_, i) => Math.sin(i) * 3);
-    const bins = histogramBins(values, { bins: 7 });
-    const area = bins.reduce((sum, b) => sum + b.value * (b.end - b.start), 0);
-    expect(area).toBeCloseTo(1, 10);
-  });
-
-  it('leaves out values outside the extent and non-finite ones', () => {
-    const bins = histogramBins([-5, 0.25, 0.75, Number.NaN, 9], {
-      bins: 2,
-      extent: [0, 1],
-      normalize: 'count',
-    });
-    expect(bins.map((b) => b.value)).toEqual([1, 1]);
   });
 });

@@ -3,6 +3,7 @@ import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import type { Config, TopLevelSpec } from 'vega-lite';
 import * as vl from 'vega-lite';
+import { BenchError } from '../errors';
 
 /** A Vega-Lite specification (any top-level view: single, layered, faceted, concatenated). */
 export type VegaLiteSpec = TopLevelSpec;
@@ -84,13 +85,24 @@ const RESVG_FONTS = { loadSystemFonts: true, defaultFontFamily: CHART_FONT } as 
  * The SVG of a Vega-Lite spec, rendered headless (Vega's `renderer: 'none'`, no canvas, no
  * network: only inline data). The output depends only on the spec: no timestamps, no ids.
  *
- * @throws Error when the spec does not compile (Vega-Lite's message) or names a data url
+ * @throws {BenchError} `E_RENDER` when the spec does not compile (Vega-Lite's message) or names a
+ *   data url
  */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
-  const compiled = vl.compile(spec, { config: CHART_THEME }).spec;
+  let compiled: vega.Spec;
+  try {
+    compiled = vl.compile(spec, { config: CHART_THEME }).spec;
+  } catch (cause) {
+    throw new BenchError(
+      'E_RENDER',
+      `renderSvg: the chart spec does not compile: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
   const url = findDataUrl(compiled);
   if (url !== undefined) {
-    throw new Error(
+    throw new BenchError(
+      'E_RENDER',
       `renderSvg: charts must carry their data inline (data.values), got a data url ${url}`,
     );
   }
@@ -99,10 +111,14 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
     logLevel: vega.Error,
     // Figures carry their data inline; refuse any URL or file a spec might name.
     loader: {
-      load: () => Promise.reject(new Error('renderSvg: charts must use inline data (data.values)')),
-      sanitize: () => Promise.reject(new Error('renderSvg: charts must use inline data')),
-      http: () => Promise.reject(new Error('renderSvg: no network access')),
-      file: () => Promise.reject(new Error('renderSvg: no file access')),
+      load: () =>
+        Promise.reject(
+          new BenchError('E_RENDER', 'renderSvg: charts must use inline data (data.values)'),
+        ),
+      sanitize: () =>
+        Promise.reject(new BenchError('E_RENDER', 'renderSvg: charts must use inline data')),
+      http: () => Promise.reject(new BenchError('E_RENDER', 'renderSvg: no network access')),
+      file: () => Promise.reject(new BenchError('E_RENDER', 'renderSvg: no file access')),
     } as unknown as vega.Loader,
   });
   try {
@@ -136,7 +152,10 @@ function findDataUrl(node: unknown): string | undefined {
 /** PNG bytes of an SVG, rasterised by resvg at `scale` times its size. */
 export function svgToPng(svg: string, scale = 2): Uint8Array {
   if (!(Number.isFinite(scale) && scale > 0 && scale <= 8)) {
-    throw new RangeError(`svgToPng: scale must be a number in (0, 8], got ${scale}`);
+    throw new BenchError(
+      'E_INVALID_ARGUMENT',
+      `svgToPng: scale must be a number in (0, 8], got ${scale}`,
+    );
   }
   const rendered = new Resvg(svg, {
     font: RESVG_FONTS,

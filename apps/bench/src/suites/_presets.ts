@@ -1,4 +1,5 @@
 import type { ExperimentConfigInput } from '@none/config';
+import { BenchError } from '../errors';
 import type { RunSpec, Scale } from '../types';
 
 /** What every run of a scale shares: data, model, epochs, NONE's schedule. */
@@ -93,7 +94,7 @@ export function experimentRun(
  * Expands runs over seeds (`id/seedN`, label `seed`): `seeds` when given (`--seeds`), else the
  * preset's.
  *
- * @throws RangeError when `seeds` is empty or holds a non-integer or a repeat
+ * @throws {BenchError} `E_INVALID_ARGUMENT` when `seeds` is empty or holds a non-integer or a repeat
  */
 export function overSeeds(
   scale: Scale,
@@ -123,12 +124,16 @@ export const NETWORK_NAMES: Record<string, string> = {
 
 /** `seeds` if it is a non-empty list of distinct non-negative integers; throws naming the bad one. */
 export function checkSeeds(seeds: readonly number[]): readonly number[] {
-  if (seeds.length === 0) throw new RangeError('seeds: expected at least one seed, got none');
+  if (seeds.length === 0)
+    throw new BenchError('E_INVALID_ARGUMENT', 'seeds: expected at least one seed, got none');
   const seen = new Set<number>();
   for (const seed of seeds) {
     if (!Number.isSafeInteger(seed) || seed < 0)
-      throw new RangeError(`seeds: expected non-negative integers, got ${seed}`);
-    if (seen.has(seed)) throw new RangeError(`seeds: ${seed} is given twice`);
+      throw new BenchError(
+        'E_INVALID_ARGUMENT',
+        `seeds: expected non-negative integers, got ${seed}`,
+      );
+    if (seen.has(seed)) throw new BenchError('E_INVALID_ARGUMENT', `seeds: ${seed} is given twice`);
     seen.add(seed);
   }
   return seeds;

@@ -1,5 +1,5 @@
 // Table 7: federated learning with DBA clients, FedAvg, NONE on the global model (§5.4).
-import type { FederatedParamsInput } from '../kinds/federated';
+import type { FederatedParamsInput } from '../kinds/federated-params';
 import type { RunSpec, Scale, SuiteDefinition } from '../types';
 import { experimentRun, overSeeds } from './_presets';
 
