@@ -33,8 +33,14 @@ const known: [string, Error][] = [
   ['ModelError', new ModelError('E_NOT_FOUND', 'loadModel: no file or folder x')],
   ['ProbeError', new ProbeError('E_NOT_FOUND', 'createActivationProbe: no layer x')],
   ['TrainerError', new TrainerError('E_INVALID_ARGUMENT', 'trainEpochs: epochs must be >= 1')],
-  ['BaselineError', new BaselineError('E_INVALID_ARGUMENT', 'trainAbl: isolationRate must be in (0, 1)')],
-  ['ExperimentError', new ExperimentError('E_CHECKPOINT', 'runExperiment: the checkpoint is of another config')],
+  [
+    'BaselineError',
+    new BaselineError('E_INVALID_ARGUMENT', 'trainAbl: isolationRate must be in (0, 1)'),
+  ],
+  [
+    'ExperimentError',
+    new ExperimentError('E_CHECKPOINT', 'runExperiment: the checkpoint is of another config'),
+  ],
   ['BackendError', new BackendError('E_BACKEND_UNAVAILABLE', 'the cpu backend did not start')],
   ['StatsError', new StatsError('E_EMPTY_INPUT', 'mean: values must contain at least one value')],
   ['UsageError', new UsageError('train: unknown option --epochs')],

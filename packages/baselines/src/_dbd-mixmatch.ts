@@ -1,4 +1,4 @@
-import type { Random } from '@none/data';
+import type { Random } from '@none/stats';
 
 /**
  * The logarithm of a Gamma(shape, 1) variate: Marsaglia and Tsang's method for shape >= 1,

@@ -1,17 +1,10 @@
 /**
  * `@none/data`: the `ImageDataset` contract of the NONE packages, the embedded MNIST default,
  * loaders for MNIST IDX, CIFAR-10, GTSRB and image folders, seeded dataset operations and
- * augmentation, and the project's seeded PRNG. The zod schemas live at `@none/data/schema`.
+ * augmentation. The zod schemas live at `@none/data/schema`; the seeded PRNG these operations
+ * take (`createRandom`, `deriveSeed`) is `@none/stats`'.
  */
 
-/** The project's seeded PRNG, defined in `@none/stats` and re-exported for existing importers. */
-export {
-  createRandom,
-  type Random,
-  type RandomOptions,
-  type RandomState,
-  restoreRandom,
-} from '@none/stats';
 export {
   type AugmentBatchOptions,
   augmentBatch,

@@ -1,4 +1,4 @@
-import { createRandom } from '@none/data';
+import { createRandom } from '@none/stats';
 import { describe, expect, it } from 'vitest';
 import { TrainerError } from './errors';
 import { fedAvg, iidShards } from './federated-averaging';

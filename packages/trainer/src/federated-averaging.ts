@@ -1,4 +1,4 @@
-import { createRandom } from '@none/data';
+import { createRandom } from '@none/stats';
 import { TrainerError } from './errors';
 
 /** One client's contribution to a FedAvg round. */

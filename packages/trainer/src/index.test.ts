@@ -22,7 +22,6 @@ it('exports exactly its public API', () => {
       "detectionQuality",
       "epochBatches",
       "epochOrder",
-      "epochSeed",
       "evaluateBackdoor",
       "fedAvg",
       "freezeBatchNorm",

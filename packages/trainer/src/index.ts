@@ -84,7 +84,6 @@ export {
   type EpochLogs,
   epochBatches,
   epochOrder,
-  epochSeed,
   type TrainEpochsOptions,
   trainEpochs,
 } from './train-epochs';

@@ -59,21 +59,6 @@ export interface TrainEpochsOptions {
   stopAfter?: (logs: EpochLogs) => boolean;
 }
 
-/**
- * Mixes a seed with an epoch (and a stream) into a 32-bit seed.
- * @deprecated use `deriveSeed(seed, name, ...indices)` of `@none/stats` with a named stream
- */
-export function epochSeed(seed: number, epoch: number, stream = 0): number {
-  let h =
-    Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) ^
-    Math.imul(epoch + 1, 0x85ebca6b) ^
-    Math.imul(stream + 1, 0xc2b2ae35);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d);
-  h ^= h >>> 12;
-  return h >>> 0;
-}
-
 /** One batch of an epoch's order (see {@link epochOrder}). */
 export interface EpochSlice {
   batch: number;

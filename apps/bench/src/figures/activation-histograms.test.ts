@@ -1,6 +1,7 @@
 import { attackTestSet } from '@none/attacks';
-import { createRandom, subsetDataset } from '@none/data';
+import { subsetDataset } from '@none/data';
 import { createActivationProbe } from '@none/probe';
+import { createRandom } from '@none/stats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderSvg } from '../plot/render';
 import {

@@ -4,10 +4,10 @@ import {
   poisonDataset,
   resolveAttackConfig,
 } from '@none/attacks';
-import { createRandom, type ImageDataset, loadEmbeddedMnist, subsetDataset } from '@none/data';
+import { type ImageDataset, loadEmbeddedMnist, subsetDataset } from '@none/data';
 import { type BuiltModel, buildModel, type NeuronLayer } from '@none/models';
 import { createActivationProbe } from '@none/probe';
-import { histogramBins } from '@none/stats';
+import { createRandom, histogramBins } from '@none/stats';
 import { createOptimizer, trainEpochs } from '@none/trainer';
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';

@@ -1,12 +1,12 @@
 import { DP_SGD_SETTINGS, type DpSgdSetting, trainEpochsDpSgd } from '@none/baselines';
 import {
-  createRandom,
   gaussianBlobs,
   type ImageDataset,
   type PointDataset,
   pointsToImageDataset,
 } from '@none/data';
 import { buildModel } from '@none/models';
+import { createRandom } from '@none/stats';
 import { argmaxRows, createOptimizer, predictLogits, trainEpochs } from '@none/trainer';
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';

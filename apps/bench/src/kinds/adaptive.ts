@@ -16,7 +16,6 @@ import {
   argmaxRows,
   createOptimizer,
   detectionQuality,
-  epochSeed,
   type NoneRoundRecord,
   predictLogits,
   readCheckpoint,
@@ -207,9 +206,7 @@ export async function executeAdaptiveRun(
           batchSize: params.attackBatchSize ?? training.batchSize,
           optimizer,
           seed,
-          // The bench's seeds since before the fine-tune moved to @none/attacks, so reruns
-          // reproduce earlier results: epoch e's order, then one dropout step per batch.
-          epochSeed: (epoch) => epochSeed(seed, epoch, 11),
+          // One dropout step per batch, as trainEpochs numbers them.
           onBatchBegin: (epoch, batch) => setDropoutStep(built.model, epoch * 1_000_003 + batch),
           layers: adaptiveLayers(built),
         });

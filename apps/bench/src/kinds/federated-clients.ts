@@ -3,7 +3,8 @@
 import { createBadNetsTrigger, type MaskedTrigger } from '@none/attacks';
 import { poisonClientDataset, splitTriggerForClients } from '@none/attacks/model';
 import { type ImageDataset, subsetDataset } from '@none/data';
-import { epochSeed, iidShards } from '@none/trainer';
+import { deriveSeed } from '@none/stats';
+import { iidShards } from '@none/trainer';
 
 /** The participants of a federated run. */
 export interface FederatedClients {
@@ -20,9 +21,9 @@ export interface FederatedClients {
 }
 
 /**
- * Shards the training set (`iidShards` of `@none/trainer`, seed `epochSeed(seed, 0, 17)`) and poisons the
+ * Shards the training set (`iidShards` of `@none/trainer`, seed `deriveSeed(seed, 'federated-shards')`) and poisons the
  * shard of client k < `malicious` with local part k of the BadNets trigger `attack`
- * (`round(rate * n_k)` non-target samples, seed `epochSeed(seed, k, 13)`).
+ * (`round(rate * n_k)` non-target samples, seed `deriveSeed(seed, 'federated-poison', k)`).
  */
 export function createFederatedClients(
   train: ImageDataset,
@@ -35,7 +36,7 @@ export function createFederatedClients(
   },
 ): FederatedClients {
   const [n, height, width, channels] = train.shape;
-  const shards = iidShards(n, options.clients, epochSeed(options.seed, 0, 17));
+  const shards = iidShards(n, options.clients, deriveSeed(options.seed, 'federated-shards'));
   const { type: _type, target = 0, ...patch } = options.attack;
   const globalTrigger = createBadNetsTrigger({ height, width, channels }, patch);
   const localTriggers =
@@ -48,7 +49,7 @@ export function createFederatedClients(
       const result = poisonClientDataset(clean, localTriggers[k]!, {
         target,
         rate: options.rate,
-        seed: epochSeed(options.seed, k, 13),
+        seed: deriveSeed(options.seed, 'federated-poison', k),
       });
       data.push(result.dataset);
       poisoned.push(result.poisonedIndices);

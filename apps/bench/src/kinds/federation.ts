@@ -6,12 +6,12 @@ import { subsetDataset } from '@none/data';
 import type { ExperimentEvent } from '@none/experiment';
 import { type NeuronLayer, resetNeurons } from '@none/models';
 import { type ActivationProbeResult, createActivationProbe } from '@none/probe';
+import { deriveSeed } from '@none/stats';
 import {
   type ClientUpdate,
   createOptimizer,
   detectNone,
   type EpochLogs,
-  epochSeed,
   fedAvg,
   keptIndices,
   type LearningRateSchedule,
@@ -71,7 +71,7 @@ export async function fedRound(
         startEpoch: round * f.params.localEpochs,
         batchSize: f.batchSize,
         optimizer,
-        seed: epochSeed(seed, k, 11),
+        seed: deriveSeed(seed, 'federated-client', k),
         augment: f.augment,
         indices,
       });
@@ -153,7 +153,7 @@ export async function federatedDetection(
   }
   resetNeurons(f.model, f.neurons, result.resetNeurons, {
     mode: none.reset,
-    seed: epochSeed(f.seed, detection, 7),
+    seed: deriveSeed(f.seed, 'none-reset', detection),
   });
   const weights = readModelWeights(f.model);
   const removedTotal = f.removed.reduce((s, r) => s + r.size, 0);
