@@ -12,12 +12,10 @@ import { parseExperimentConfig, toExperimentOptions } from '@none/config';
 import type { ImageDataset } from '@none/data';
 import { type BuiltModel, buildModel, setDropoutStep } from '@none/models';
 import {
-  accuracy,
-  argmaxRows,
   createOptimizer,
   detectionQuality,
+  evaluateBackdoor,
   type NoneRoundRecord,
-  predictLogits,
   readCheckpoint,
   readModelWeights,
   resolveNoneOptions,
@@ -146,16 +144,12 @@ export async function executeAdaptiveRun(
       numClasses: train.numClasses,
       seed: seed + seedOffset,
     } as Parameters<typeof buildModel>[0]);
-  const evaluate = async (built: BuiltModel) => ({
-    ba: accuracy(
-      argmaxRows(await predictLogits(built.model, test, evaluationBatch), test.numClasses),
-      test.labels,
-    ),
-    asr: accuracy(
-      argmaxRows(await predictLogits(built.model, asrSet, evaluationBatch), test.numClasses),
-      asrSet.labels,
-    ),
-  });
+  const evaluate = async (built: BuiltModel) => {
+    const { ba, asr } = await evaluateBackdoor(built.model, test, asrSet, {
+      batchSize: evaluationBatch,
+    });
+    return { ba, asr: asr! };
+  };
 
   let state: AdaptiveState = { stage: 'benign', hash, benignMs: 0, attackMs: 0 };
   const restored = await readCheckpoint<AdaptiveState>(checkpointDir);

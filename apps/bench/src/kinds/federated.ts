@@ -2,14 +2,11 @@
 // The design is documented on `federatedParamsSchema` (./federated-params.ts).
 import { attackTestSet } from '@none/attacks';
 import { parseExperimentConfig, toExperimentOptions } from '@none/config';
-import type { ImageDataset } from '@none/data';
 import { buildModel } from '@none/models';
 import {
-  accuracy,
-  argmaxRows,
   detectionQuality,
+  evaluateBackdoor,
   type LearningRateSchedule,
-  predictLogits,
   readModelWeights,
   resolveNoneOptions,
   writeModelWeights,
@@ -101,9 +98,8 @@ export async function executeFederatedRun(
   };
   const evaluate = async (weights: Float32Array[]) => {
     writeModelWeights(f.model, weights);
-    const predict = async (data: ImageDataset) =>
-      accuracy(argmaxRows(await predictLogits(f.model, data, 512), data.numClasses), data.labels);
-    return { ba: await predict(test), asr: await predict(asrSet) };
+    const { ba, asr } = await evaluateBackdoor(f.model, test, asrSet, { batchSize: 512 });
+    return { ba, asr: asr! };
   };
   try {
     // Shared warm-up (all rounds when there is no defense).
