@@ -16,7 +16,7 @@ import type { SignatureDetectionOptions } from './detect-signature';
 export type NoneVariant = 'paper' | 'confidence-gap' | 'consensus' | 'signature';
 
 export interface NoneOptions {
-  /** @default 'consensus' */
+  /** @default 'signature' */
   variant?: NoneVariant;
   /** Detection rounds (each: probe, detect, remove, reset, train). @default 2 */
   rounds?: number;
