@@ -1,9 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFENSES } from '@none/experiment';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from './errors';
 import {
+  experimentConfigSchema,
   parseExperimentConfig,
   readExperimentConfig,
   toExperimentOptions,
@@ -113,5 +115,12 @@ describe('toExperimentOptions', () => {
     );
     expect(given.none?.warmupEpochs).toBe(5);
     expect(toExperimentOptions(parseExperimentConfig({})).none?.warmupEpochs).toBeUndefined();
+  });
+});
+
+describe('experimentConfigSchema', () => {
+  it("offers exactly the experiment runner's defenses (its DEFENSES registry, and none)", () => {
+    const names = experimentConfigSchema.shape.defense.unwrap().options;
+    expect([...names].sort()).toEqual(['none', ...Object.keys(DEFENSES)].sort());
   });
 });

@@ -119,6 +119,7 @@ export const noneSchema = z.strictObject({
       minGap: z.number().min(0).max(1).optional(),
       contentDisagreement: z.number().min(0).max(1).optional(),
       principalStarts: z.boolean().optional(),
+      maxStay: z.number().min(0).max(1).nullable().optional(),
     })
     .optional(),
 });

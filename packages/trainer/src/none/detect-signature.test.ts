@@ -85,6 +85,33 @@ describe('detectSignature', () => {
     );
   });
 
+  it('with maxStay, keeps a group that stays in its class once its signature is reset', () => {
+    const { input, poisoned } = syntheticSet({ clean: 150, poisoned: 40 });
+    // An idealised model: a sample is predicted as its label while any of its signature
+    // channels is on, as the class its features show once they are all zeroed.
+    const source = (i: number) => (i >= 450 ? 1 + ((i - 450) % 2) : input.labels[i]!);
+    const seen: Record<string, number[]>[] = [];
+    const backdoor = {
+      ...input,
+      groupStays: (members: Int32Array, channels: Record<string, number[]>) => {
+        seen.push(channels);
+        const held = Array.from(members).filter((i) => source(i) === input.labels[i]);
+        return held.length / members.length;
+      },
+    };
+    const detection = detectSignature(backdoor, { maxStay: 0.5 });
+    expect(Array.from(detection.flagged)).toEqual(poisoned);
+    // It was asked with the channels the detection then resets.
+    expect(seen).toEqual([detection.resetNeurons]);
+    const classes = detection.details.classes as { stays: number | null }[];
+    expect(classes[0]!.stays).toBe(0);
+    // A group the model keeps in its class without its signature: a sub-style, not flagged.
+    const subStyle = { ...input, groupStays: () => 0.9 };
+    expect(detectSignature(subStyle, { maxStay: 0.5 }).flagged.length).toBe(0);
+    // Without maxStay the test is not asked.
+    expect(Array.from(detectSignature(subStyle).flagged)).toEqual(poisoned);
+  });
+
   it('finds nothing on clean data', () => {
     const { input } = syntheticSet({ clean: 150, poisoned: 0 });
     expect(detectSignature(input).flagged.length).toBe(0);

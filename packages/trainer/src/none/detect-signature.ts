@@ -25,6 +25,14 @@ export interface SignatureDetectionOptions {
    * flags natural sub-styles of clean classes on some seeds: off by default). @default false
    */
   principalStarts?: boolean;
+  /**
+   * Reset test (needs `SignatureInput.groupStays`): with the channels of a candidate's
+   * signature zeroed, at most this share of the group may still be predicted as its label.
+   * A backdoor's samples are images of other classes held in class k by the trojan neurons:
+   * without them they leave k; a natural sub-style of k stays. `null`: no reset test.
+   * @default null
+   */
+  maxStay?: number | null;
 }
 
 export const SIGNATURE_DETECTION_DEFAULTS = {
@@ -37,6 +45,7 @@ export const SIGNATURE_DETECTION_DEFAULTS = {
   minGap: 0.3,
   contentDisagreement: 0.5,
   principalStarts: false,
+  maxStay: null,
 } as const satisfies Required<SignatureDetectionOptions>;
 
 /** One probed layer's activation patterns (`@none/probe`'s `LayerPattern`). */
@@ -61,6 +70,12 @@ export interface SignatureInput {
    * images show other classes than the one they are labelled with.
    */
   groupDisagreement: (members: Int32Array) => number;
+  /**
+   * For a candidate group and the channels of its signature units (per layer), the share of
+   * the group the model still predicts as the group's label with those channels zeroed
+   * (read by `maxStay`).
+   */
+  groupStays?: (members: Int32Array, resetNeurons: Record<string, number[]>) => number;
 }
 
 /** What the detection found in one class. */
@@ -74,6 +89,8 @@ export interface SignatureClassRecord {
   signature: number;
   /** The group's content disagreement (null when not tested). */
   content: number | null;
+  /** The share of the group still predicted as its label with its signature reset (null when not tested). */
+  stays: number | null;
   flagged: boolean;
 }
 
@@ -96,7 +113,10 @@ export interface SignatureClassRecord {
  * 4. Test: the candidate with the largest signature that has ≥ `minSignature` units, ≥
  *    `minGroup` samples, and whose images look like other classes (their nearest neighbours
  *    outside the group carry other labels ≥ `contentDisagreement` of the time) is flagged.
- *    A natural sub-style (slanted ones among the ones) fails the last test.
+ *    A natural sub-style (slanted ones among the ones) fails the last test. With `maxStay`,
+ *    the candidate must also leave its class when its signature channels are zeroed (at most
+ *    `maxStay` of it still predicted as its label): a backdoor's images show other classes
+ *    and are held in k only by the trojan neurons.
  * 5. The flagged groups are removed; the channels of their signature units are reset.
  *
  * Nothing assumes the poisoned samples are a minority of their class (at 20% poisoning
@@ -125,6 +145,7 @@ export function detectSignature(
       group: 0,
       signature: 0,
       content: null,
+      stays: null,
       flagged: false,
     };
     classes.push(record);
@@ -165,6 +186,14 @@ export function detectSignature(
       const content = input.groupDisagreement(Int32Array.from(candidate.group));
       record.content = Math.max(record.content ?? 0, content);
       if (content < o.contentDisagreement) continue;
+      if (o.maxStay !== null && input.groupStays) {
+        const stays = input.groupStays(
+          Int32Array.from(candidate.group),
+          channelsOf(input.patterns, candidate.signature),
+        );
+        record.stays = stays;
+        if (stays > o.maxStay) continue;
+      }
       record.group = candidate.group.length;
       record.signature = candidate.signature.length;
       record.content = content;
@@ -176,21 +205,30 @@ export function detectSignature(
   }
 
   // 5. Channels of the signature units, per layer.
-  const resetNeurons: Record<string, number[]> = {};
-  let offset = 0;
-  for (const layer of input.patterns) {
-    const set = new Set<number>();
-    for (const u of resetUnits) {
-      if (u >= offset && u < offset + layer.units) set.add((u - offset) % layer.channels);
-    }
-    resetNeurons[layer.layer] = [...set].sort((a, b) => a - b);
-    offset += layer.units;
-  }
   return {
-    resetNeurons,
+    resetNeurons: channelsOf(input.patterns, resetUnits),
     flagged: Int32Array.from(flagged.sort((a, b) => a - b)),
     details: { classes },
   };
+}
+
+/** The channels, per layer, of units numbered across the layers' concatenated patterns. */
+function channelsOf(
+  patterns: readonly SignaturePattern[],
+  units: Iterable<number>,
+): Record<string, number[]> {
+  const chosen = [...units];
+  const channels: Record<string, number[]> = {};
+  let offset = 0;
+  for (const layer of patterns) {
+    const set = new Set<number>();
+    for (const u of chosen) {
+      if (u >= offset && u < offset + layer.units) set.add((u - offset) % layer.channels);
+    }
+    channels[layer.layer] = [...set].sort((a, b) => a - b);
+    offset += layer.units;
+  }
+  return channels;
 }
 
 /** Every layer's pattern of a sample side by side: row-major `[n, units of all layers]`. */

@@ -3,9 +3,10 @@ import { type NeuronLayer, resetNeurons } from '@none/models';
 import type { LayerPattern } from '@none/probe';
 import { collectPatterns, createActivationProbe } from '@none/probe';
 import { deriveSeed } from '@none/stats';
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { keptIndices } from '../_batches';
+import { gatherBatch, keptIndices } from '../_batches';
+import { readModelWeights, writeModelWeights } from '../checkpoint';
 import { TrainerError } from '../errors';
 import { detectionQuality } from '../metrics';
 import {
@@ -257,7 +258,10 @@ async function detectRound(
       batchSize: none.probeBatchSize,
       onProgress,
     });
-    detect = () => detectSignatureOn(subset, patterns, none);
+    detect = () =>
+      detectSignatureOn(subset, patterns, none, (members, channels) =>
+        shareStaying(model, options.neurons, subset, members, channels),
+      );
   } else {
     const probe = createActivationProbe(model, { neurons: options.neurons });
     const collected = await probe.collect(subset, {
@@ -294,10 +298,45 @@ async function detectRound(
 }
 
 /** The signature detection on a dataset's activation patterns and its input-space neighbours. */
+/**
+ * The share of `members` the model still predicts as their label with `channels` zeroed
+ * (the signature detection's reset test); the model's weights are restored after.
+ */
+function shareStaying(
+  model: tfl.LayersModel,
+  neurons: readonly NeuronLayer[],
+  dataset: ImageDataset,
+  members: Int32Array,
+  channels: Record<string, number[]>,
+): number {
+  if (members.length === 0) return 0;
+  const saved = readModelWeights(model);
+  try {
+    resetNeurons(model, neurons, channels, { mode: 'zero' });
+    const [, h, w, c] = dataset.shape;
+    let stays = 0;
+    for (let start = 0; start < members.length; start += 256) {
+      const end = Math.min(members.length, start + 256);
+      const { images, labels } = gatherBatch(dataset, members, start, end);
+      const predicted = tf.tidy(() => {
+        const x = tf.tensor4d(images, [end - start, h, w, c]);
+        return tf.argMax(model.predict(x) as tf.Tensor, 1);
+      });
+      const classes = predicted.dataSync();
+      predicted.dispose();
+      for (let t = 0; t < end - start; t++) if (classes[t] === labels[t]) stays++;
+    }
+    return stays / members.length;
+  } finally {
+    writeModelWeights(model, saved);
+  }
+}
+
 function detectSignatureOn(
   dataset: ImageDataset,
   patterns: readonly LayerPattern[],
   none: ResolvedNoneOptions,
+  groupStays: (members: Int32Array, channels: Record<string, number[]>) => number,
 ): NoneDetection {
   const n = dataset.shape[0];
   const k = none.neighbours;
@@ -329,6 +368,7 @@ function detectSignatureOn(
         );
         return shares.reduce((a, b) => a + b, 0) / Math.max(1, shares.length);
       },
+      groupStays,
     },
     none.signature,
   );
