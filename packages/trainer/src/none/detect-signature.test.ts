@@ -99,17 +99,24 @@ describe('detectSignature', () => {
         return held.length / members.length;
       },
     };
-    const detection = detectSignature(backdoor, { maxStay: 0.5 });
+    // Only groups started from the principal direction are asked: no sample is a seed here.
+    const unseeded = { ...backdoor, disagreement: new Float64Array(input.labels.length) };
+    const detection = detectSignature(unseeded, { principalStarts: true, maxStay: 0.5 });
     expect(Array.from(detection.flagged)).toEqual(poisoned);
     // It was asked with the channels the detection then resets.
     expect(seen).toEqual([detection.resetNeurons]);
     const classes = detection.details.classes as { stays: number | null }[];
     expect(classes[0]!.stays).toBe(0);
     // A group the model keeps in its class without its signature: a sub-style, not flagged.
-    const subStyle = { ...input, groupStays: () => 0.9 };
-    expect(detectSignature(subStyle, { maxStay: 0.5 }).flagged.length).toBe(0);
-    // Without maxStay the test is not asked.
-    expect(Array.from(detectSignature(subStyle).flagged)).toEqual(poisoned);
+    const subStyle = { ...unseeded, groupStays: () => 0.9 };
+    const options = { principalStarts: true, maxStay: 0.5 };
+    expect(detectSignature(subStyle, options).flagged.length).toBe(0);
+    // Without maxStay the test is not asked; a seeded group is never asked.
+    expect(Array.from(detectSignature(subStyle, { principalStarts: true }).flagged)).toEqual(
+      poisoned,
+    );
+    const seeded = { ...input, groupStays: () => 0.9 };
+    expect(Array.from(detectSignature(seeded, options).flagged)).toEqual(poisoned);
   });
 
   it('finds nothing on clean data', () => {

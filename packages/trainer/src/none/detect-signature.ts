@@ -26,10 +26,12 @@ export interface SignatureDetectionOptions {
    */
   principalStarts?: boolean;
   /**
-   * Reset test (needs `SignatureInput.groupStays`): with the channels of a candidate's
-   * signature zeroed, at most this share of the group may still be predicted as its label.
-   * A backdoor's samples are images of other classes held in class k by the trojan neurons:
-   * without them they leave k; a natural sub-style of k stays. `null`: no reset test.
+   * Reset test of the groups started from the principal direction (needs
+   * `SignatureInput.groupStays`): with the channels of the candidate's signature zeroed, at
+   * most this share of the group may still be predicted as its label. A backdoor's samples
+   * are images of other classes held in class k by the trojan neurons: without them they
+   * leave k; the clean side of a split class stays. Seeded groups, which the input-space
+   * neighbours already vouch for, are not asked. `null`: no reset test.
    * @default null
    */
   maxStay?: number | null;
@@ -114,9 +116,11 @@ export interface SignatureClassRecord {
  *    `minGroup` samples, and whose images look like other classes (their nearest neighbours
  *    outside the group carry other labels ≥ `contentDisagreement` of the time) is flagged.
  *    A natural sub-style (slanted ones among the ones) fails the last test. With `maxStay`,
- *    the candidate must also leave its class when its signature channels are zeroed (at most
- *    `maxStay` of it still predicted as its label): a backdoor's images show other classes
- *    and are held in k only by the trojan neurons.
+ *    a group started from the principal direction must also leave its class when its
+ *    signature channels are zeroed (at most `maxStay` of it still predicted as its label): a
+ *    backdoor's images show other classes and are held in k only by the trojan neurons,
+ *    while the clean side of a split class (whose neighbours outside the group are all other
+ *    digits, so it passes the content test) stays.
  * 5. The flagged groups are removed; the channels of their signature units are reset.
  *
  * Nothing assumes the poisoned samples are a minority of their class (at 20% poisoning
@@ -156,7 +160,7 @@ export function detectSignature(
     // (refined by units the rest never holds on, or by units the group always holds on), and,
     // with `principalStarts`, the two sides of the class's principal direction (where a large
     // trigger makes poisoned images each other's neighbours, so they are not seeds).
-    const candidates: { group: number[]; signature: number[] }[] = [];
+    const candidates: { group: number[]; signature: number[]; principal?: boolean }[] = [];
     if (seeds.length >= o.minGroup) {
       const direction = patterns.difference(patterns.onRate(seeds));
       const split = jenksTwoClassSplit(seeds.map((i) => patterns.project(i, direction)));
@@ -171,7 +175,7 @@ export function detectSignature(
       const split = jenksTwoClassSplit(rows.map((i) => patterns.project(i, principal)));
       for (const side of [true, false]) {
         const start = rows.filter((_, t) => Boolean(split.highMask[t]) === side);
-        candidates.push(patterns.grow(start, rows, 'rest-off', o));
+        candidates.push({ ...patterns.grow(start, rows, 'rest-off', o), principal: true });
       }
     }
     candidates.sort((a, b) => b.signature.length - a.signature.length);
@@ -186,7 +190,7 @@ export function detectSignature(
       const content = input.groupDisagreement(Int32Array.from(candidate.group));
       record.content = Math.max(record.content ?? 0, content);
       if (content < o.contentDisagreement) continue;
-      if (o.maxStay !== null && input.groupStays) {
+      if (candidate.principal && o.maxStay !== null && input.groupStays) {
         const stays = input.groupStays(
           Int32Array.from(candidate.group),
           channelsOf(input.patterns, candidate.signature),
