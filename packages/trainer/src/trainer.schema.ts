@@ -120,6 +120,7 @@ export const noneSchema = z.strictObject({
       contentDisagreement: z.number().min(0).max(1).optional(),
       principalStarts: z.boolean().optional(),
       maxStay: z.number().min(0).max(1).nullable().optional(),
+      principalContent: z.number().min(0).max(1).optional(),
     })
     .optional(),
 });

@@ -119,6 +119,19 @@ describe('detectSignature', () => {
     expect(Array.from(detectSignature(seeded, options).flagged)).toEqual(poisoned);
   });
 
+  it('asks a group started from the principal direction for stronger content (principalContent)', () => {
+    const { input, poisoned } = syntheticSet({ clean: 150, poisoned: 40, contentOfGroup: 0.7 });
+    const unseeded = { ...input, disagreement: new Float64Array(input.labels.length) };
+    // 0.7 passes the seeded groups' 0.5 but not the principal groups' 0.9 by default.
+    expect(Array.from(detectSignature(input).flagged)).toEqual(poisoned);
+    expect(detectSignature(unseeded, { principalStarts: true }).flagged.length).toBe(0);
+    expect(
+      Array.from(
+        detectSignature(unseeded, { principalStarts: true, principalContent: 0.6 }).flagged,
+      ),
+    ).toEqual(poisoned);
+  });
+
   it('finds nothing on clean data', () => {
     const { input } = syntheticSet({ clean: 150, poisoned: 0 });
     expect(detectSignature(input).flagged.length).toBe(0);

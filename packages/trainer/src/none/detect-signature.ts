@@ -35,6 +35,12 @@ export interface SignatureDetectionOptions {
    * @default null
    */
   maxStay?: number | null;
+  /**
+   * The content test's threshold for groups started from the principal direction: without
+   * seeds to vouch for them they must show other classes nearly always (measured: backdoor
+   * groups 0.98-1.00; natural sub-styles of other classes 0.54-0.65). @default 0.9
+   */
+  principalContent?: number;
 }
 
 export const SIGNATURE_DETECTION_DEFAULTS = {
@@ -48,6 +54,7 @@ export const SIGNATURE_DETECTION_DEFAULTS = {
   contentDisagreement: 0.5,
   principalStarts: false,
   maxStay: null,
+  principalContent: 0.9,
 } as const satisfies Required<SignatureDetectionOptions>;
 
 /** One probed layer's activation patterns (`@none/probe`'s `LayerPattern`). */
@@ -189,7 +196,7 @@ export function detectSignature(
       }
       const content = input.groupDisagreement(Int32Array.from(candidate.group));
       record.content = Math.max(record.content ?? 0, content);
-      if (content < o.contentDisagreement) continue;
+      if (content < (candidate.principal ? o.principalContent : o.contentDisagreement)) continue;
       if (candidate.principal && o.maxStay !== null && input.groupStays) {
         const stays = input.groupStays(
           Int32Array.from(candidate.group),
