@@ -4,6 +4,7 @@ import { BaselineError } from '@none/baselines';
 import { ConfigError } from '@none/config';
 import { DataError } from '@none/data';
 import { ExperimentError } from '@none/experiment';
+import { IoError } from '@none/io';
 import { ModelError } from '@none/models';
 import { ProbeError } from '@none/probe';
 import { StatsError } from '@none/stats';
@@ -41,6 +42,7 @@ const known: [string, Error][] = [
     'ExperimentError',
     new ExperimentError('E_CHECKPOINT', 'runExperiment: the checkpoint is of another config'),
   ],
+  ['IoError', new IoError('E_IO', 'writeFileAtomic: cannot write runs/a/report.json')],
   ['BackendError', new BackendError('E_BACKEND_UNAVAILABLE', 'the cpu backend did not start')],
   ['StatsError', new StatsError('E_EMPTY_INPUT', 'mean: values must contain at least one value')],
   ['UsageError', new UsageError('train: unknown option --epochs')],

@@ -4,6 +4,7 @@ import { BaselineError } from '@none/baselines';
 import { ConfigError } from '@none/config';
 import { DataError } from '@none/data';
 import { ExperimentError } from '@none/experiment';
+import { IoError } from '@none/io';
 import { ModelError } from '@none/models';
 import { ProbeError } from '@none/probe';
 import { StatsError } from '@none/stats';
@@ -25,6 +26,7 @@ const KNOWN_ERRORS: ReadonlyArray<(error: unknown) => boolean> = [
   (error) => ExperimentError.isInstance(error),
   (error) => BackendError.isInstance(error),
   (error) => StatsError.isInstance(error),
+  (error) => IoError.isInstance(error),
   (error) => UsageError.isInstance(error),
 ];
 
