@@ -5,6 +5,7 @@ import {
   type LayersModel,
   type SymbolicTensor,
 } from '@tensorflow/tfjs-layers';
+import { readImage } from '../_image';
 import { assertInteger, assertNumber, assertSeed, datasetDims, invalid } from '../_validate';
 import type { ImageDataset } from '../types';
 import { checkModel, shapeError } from './_model';
@@ -53,20 +54,13 @@ function gather(
   start: number,
   end: number,
 ): { images: Float32Array; labels: Int32Array } {
-  const [, h, w, c] = dataset.shape;
-  const size = h * w * c;
-  const count = end - start;
-  const images = new Float32Array(count * size);
-  const labels = new Int32Array(count);
-  const source = dataset.images;
-  const scale = source instanceof Uint8Array ? 1 / 255 : 1;
-  for (let b = 0; b < count; b++) {
-    const index = order[start + b]!;
-    labels[b] = dataset.labels[index]!;
-    const offset = index * size;
-    if (scale === 1) images.set(source.subarray(offset, offset + size), b * size);
-    else for (let p = 0; p < size; p++) images[b * size + p] = source[offset + p]! * scale;
-  }
+  const image = new Float64Array(dataset.shape[1] * dataset.shape[2] * dataset.shape[3]);
+  const images = new Float32Array((end - start) * image.length);
+  const labels = Int32Array.from({ length: end - start }, (_, b) => {
+    readImage(dataset.images, order[start + b]!, image);
+    images.set(image, b * image.length);
+    return dataset.labels[order[start + b]!]!;
+  });
   return { images, labels };
 }
 
