@@ -21,8 +21,9 @@ export interface SignatureDetectionOptions {
   contentDisagreement?: number;
   /**
    * Also start groups from either side of the class's principal direction (finds 7x7 and
-   * 9x9 patches, whose poisoned images are each other's neighbours and so never seeds, but
-   * flags natural sub-styles of clean classes on some seeds: off by default). @default false
+   * 9x9 patches, whose poisoned images are each other's neighbours and so never seeds). Such
+   * groups face `principalContent` and, with it set, `maxStay`. Off by default: it triples
+   * the detection's time (see the trainer README). @default false
    */
   principalStarts?: boolean;
   /**
