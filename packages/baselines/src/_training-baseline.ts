@@ -1,5 +1,5 @@
 import type { BuiltModel } from '@none/models';
-import type { DefenseContext, EpochLogs, OptimizerState } from '@none/trainer';
+import type { DefenseContext, EpochLogs, OptimizerState, RestoredCheckpoint } from '@none/trainer';
 
 /** A baseline's resumable state, as its `run*` function reports it at every checkpoint. */
 interface BaselineState {
@@ -43,6 +43,25 @@ export function trainingBaselineHooks<State extends BaselineState>(
       batchSize: context.training.batchSize,
       seed: context.seed,
       onEvent,
+    },
+  };
+}
+
+/**
+ * The `state` option of a resumed `run*` call: the run's JSON state with the binary parts the
+ * checkpoint restored (the optimizer, and NAD's teacher weights from its extra arrays); none
+ * on a fresh start.
+ */
+export function resumedState<State extends BaselineState>(
+  state: State | undefined,
+  restored: RestoredCheckpoint | undefined,
+): { state?: State } {
+  if (!state) return {};
+  return {
+    state: {
+      ...state,
+      ...(restored?.optimizer ? { optimizer: restored.optimizer } : {}),
+      ...(restored?.extra?.length ? { teacherWeights: restored.extra } : {}),
     },
   };
 }

@@ -1,5 +1,5 @@
 import { type Defense, writeModelWeights } from '@none/trainer';
-import { trainingBaselineHooks } from './_training-baseline';
+import { resumedState, trainingBaselineHooks } from './_training-baseline';
 import { ABL_DEFAULTS, type AblOptions, type AblState, runAbl } from './abl';
 
 /**
@@ -33,14 +33,7 @@ export function ablDefense(options: AblOptions = {}): Defense<AblState> {
           ...(context.training.schedule ? { schedule: context.training.schedule } : {}),
           augment: context.training.augment ?? false,
           ...(context.poisonedIndices ? { poisonedIndices: context.poisonedIndices } : {}),
-          ...(context.state
-            ? {
-                state: {
-                  ...context.state,
-                  ...(restored?.optimizer ? { optimizer: restored.optimizer } : {}),
-                },
-              }
-            : {}),
+          ...resumedState(context.state, restored),
           onCheckpoint: (state) => persist(state),
         });
         await persist(final);

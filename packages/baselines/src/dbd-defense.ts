@@ -1,5 +1,5 @@
 import { type Defense, writeModelWeights } from '@none/trainer';
-import { trainingBaselineHooks } from './_training-baseline';
+import { resumedState, trainingBaselineHooks } from './_training-baseline';
 import type { BaselineOptions } from './baseline-options';
 import { DBD_DEFAULTS, type DbdState, runDbd } from './dbd';
 
@@ -26,14 +26,7 @@ export function dbdDefense(options: BaselineOptions['dbd'] = {}): Defense<DbdSta
           ...common,
           ...options,
           ...(context.poisonedIndices ? { poisonedIndices: context.poisonedIndices } : {}),
-          ...(context.state
-            ? {
-                state: {
-                  ...context.state,
-                  ...(restored?.optimizer ? { optimizer: restored.optimizer } : {}),
-                },
-              }
-            : {}),
+          ...resumedState(context.state, restored),
           onCheckpoint: (state) => persist(state),
         });
         await persist(final);

@@ -1,5 +1,5 @@
 import { type Defense, readModelWeights, writeModelWeights } from '@none/trainer';
-import { trainingBaselineHooks } from './_training-baseline';
+import { resumedState, trainingBaselineHooks } from './_training-baseline';
 import type { BaselineOptions } from './baseline-options';
 import { cleanSubset } from './clean-subset';
 import { BaselineError } from './errors';
@@ -50,15 +50,7 @@ export function nadDefense(options: BaselineOptions['nad'] = {}): Defense<NadSta
           ),
           neurons: model.metadata.neurons,
           augment: context.training.augment ?? false,
-          ...(context.state
-            ? {
-                state: {
-                  ...context.state,
-                  ...(restored?.optimizer ? { optimizer: restored.optimizer } : {}),
-                  ...(restored?.extra?.length ? { teacherWeights: restored.extra } : {}),
-                },
-              }
-            : {}),
+          ...resumedState(context.state, restored),
           onCheckpoint: (state) => persist(state, state.teacherWeights),
         });
         await persist(final);

@@ -4,7 +4,6 @@ import {
   type CheckpointBinary,
   type CheckpointContents,
   createOptimizer,
-  type DefenseEvent,
   type EpochLogs,
   type ModelResult,
   type RestoredCheckpoint,
@@ -184,10 +183,5 @@ export class RunProgress {
     } finally {
       optimizer.dispose();
     }
-  }
-
-  /** Progress events of a defense, as the run's events. */
-  defenseEvent(event: DefenseEvent): Promise<void> {
-    return this.emit(event);
   }
 }
