@@ -6,6 +6,7 @@ import {
   createOptimizer,
   type EpochLogs,
   type ModelResult,
+  type OptimizerState,
   type RestoredCheckpoint,
   readCheckpoint,
   readModelWeights,
@@ -151,16 +152,15 @@ export class RunProgress {
     phase: string,
     epochs: number,
     options: TrainPhaseOptions = {},
-  ): Promise<void> {
+  ): Promise<OptimizerState> {
     this.enter(phase);
     const { training, train, seed } = this.settings;
     const variables = model.model.trainableWeights.map((w) => w.read() as tf.Variable);
     const optimizer = createOptimizer(variables, training.optimizer);
     const restored = this.restore(phase);
-    if (restored) {
-      writeModelWeights(model.model, restored.weights);
-      if (restored.optimizer) optimizer.setState(restored.optimizer);
-    }
+    if (restored) writeModelWeights(model.model, restored.weights);
+    const startState = restored?.optimizer ?? options.optimizer;
+    if (startState) optimizer.setState(startState);
     await this.emit({ type: 'stage', stage: phase, epochs });
     try {
       this.mark = performance.now();
@@ -169,7 +169,7 @@ export class RunProgress {
         startEpoch: (options.firstEpoch ?? 0) + this.state.epoch,
         batchSize: training.batchSize,
         optimizer,
-        schedule: training.schedule,
+        schedule: options.schedule ?? training.schedule,
         seed: options.seed ?? seed,
         augment: training.augment,
         indices: options.indices,
@@ -180,6 +180,7 @@ export class RunProgress {
           await this.epochDone(model, phase, logs, epochs, { optimizer: optimizer.getState() });
         },
       });
+      return optimizer.getState();
     } finally {
       optimizer.dispose();
     }

@@ -1,5 +1,6 @@
 import type { ImageDataset } from '@none/data';
 import type { BuiltModel } from '@none/models';
+import type { LearningRateSchedule } from './learning-rate';
 import type { NoneEvent, NoneRoundRecord } from './none/run-none';
 import type { OptimizerState } from './optimizer';
 import type { EpochLogs } from './train-epochs';
@@ -71,6 +72,13 @@ export interface TrainPhaseOptions {
   onLogs?: (logs: EpochLogs) => void;
   /** Stop early once an epoch's logs satisfy this. */
   stopAfter?: (logs: EpochLogs) => boolean;
+  /** The learning-rate schedule of this phase. @default training.schedule */
+  schedule?: LearningRateSchedule;
+  /**
+   * The optimizer's state to start from (moments of an earlier phase the model trains on
+   * from); a resumed phase's checkpoint takes precedence. @default a fresh optimizer
+   */
+  optimizer?: OptimizerState;
 }
 
 /**
@@ -110,14 +118,15 @@ export interface DefenseContext<State> {
   checkpoint(model: BuiltModel, binary?: CheckpointBinary): Promise<void>;
   /**
    * Plain training of `epochs` epochs in `phase` (entered if needed), resumable per epoch: a
-   * resumed run restores the phase's last checkpoint and trains the epochs left.
+   * resumed run restores the phase's last checkpoint and trains the epochs left. Resolves
+   * to the optimizer's state at the end.
    */
   trainPhase(
     model: BuiltModel,
     phase: string,
     epochs: number,
     options?: TrainPhaseOptions,
-  ): Promise<void>;
+  ): Promise<OptimizerState>;
   /**
    * Counts an epoch of the defense's own training loop in `phase` (of `epochs`): emits its
    * progress and writes a checkpoint, as `trainPhase` does after each of its epochs.

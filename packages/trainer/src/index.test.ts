@@ -39,6 +39,7 @@ it('exports exactly its public API', () => {
       "readModelWeights",
       "resolveNoneOptions",
       "runNone",
+      "scaleSchedule",
       "trainEpochs",
       "writeCheckpoint",
       "writeModelWeights",

@@ -19,7 +19,7 @@ export type {
 export { TrainerError, type TrainerErrorCode } from './errors';
 export { type ClientUpdate, fedAvg, iidShards } from './federated-averaging';
 export { freezeBatchNorm } from './freeze-batch-norm';
-export { type LearningRateSchedule, learningRateAt } from './learning-rate';
+export { type LearningRateSchedule, learningRateAt, scaleSchedule } from './learning-rate';
 export { accuracy, detectionQuality, evaluateBackdoor } from './metrics';
 export {
   CONFIDENCE_GAP_DETECTION_DEFAULTS,

@@ -42,3 +42,28 @@ export function learningRateAt(
       );
   }
 }
+
+/**
+ * `schedule` for a training of `toEpochs` epochs that should follow the shape of one of
+ * `fromEpochs`: milestones and step sizes scaled by `toEpochs / fromEpochs` (rounded, a step
+ * at least 1 epoch). A retrain on a shorter budget then still ends at the decayed rate.
+ */
+export function scaleSchedule(
+  schedule: LearningRateSchedule | undefined,
+  fromEpochs: number,
+  toEpochs: number,
+): LearningRateSchedule | undefined {
+  if (!schedule || fromEpochs <= 0 || toEpochs === fromEpochs) return schedule;
+  const scale = toEpochs / fromEpochs;
+  switch (schedule.type) {
+    case 'multistep':
+      return {
+        ...schedule,
+        milestones: (schedule.milestones ?? []).map((m) => Math.round(m * scale)),
+      };
+    case 'step':
+      return { ...schedule, stepSize: Math.max(1, Math.round((schedule.stepSize ?? 1) * scale)) };
+    default:
+      return schedule;
+  }
+}

@@ -120,7 +120,6 @@ export const noneSchema = z.strictObject({
       contentDisagreement: z.number().min(0).max(1).optional(),
       principalStarts: z.boolean().optional(),
       maxStay: z.number().min(0).max(1).nullable().optional(),
-      principalContent: z.number().min(0).max(1).optional(),
     })
     .optional(),
 });

@@ -4,7 +4,6 @@ import { adaptiveSuite } from './adaptive';
 import { federatedSuite } from './federated';
 import { injectedSuite } from './injected';
 import { robustnessSuite } from './matrix';
-import { robustnessPrincipalSuite } from './matrix-principal';
 import {
   benignSuite,
   efficiencySuite,
@@ -38,7 +37,6 @@ export const SUITES: Record<string, SuiteDefinition> = Object.fromEntries(
     federatedSuite,
     consensusCandidatesSuite,
     robustnessSuite,
-    robustnessPrincipalSuite,
   ].map((s) => [s.name, s]),
 );
 

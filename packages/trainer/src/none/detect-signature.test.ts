@@ -79,10 +79,8 @@ describe('detectSignature', () => {
   it('starts from the principal direction when no sample is a seed, with principalStarts', () => {
     const { input, poisoned } = syntheticSet({ clean: 150, poisoned: 40 });
     const unseeded = { ...input, disagreement: new Float64Array(input.labels.length) };
-    expect(detectSignature(unseeded).flagged.length).toBe(0);
-    expect(Array.from(detectSignature(unseeded, { principalStarts: true }).flagged)).toEqual(
-      poisoned,
-    );
+    expect(detectSignature(unseeded, { principalStarts: false }).flagged.length).toBe(0);
+    expect(Array.from(detectSignature(unseeded).flagged)).toEqual(poisoned);
   });
 
   it('with maxStay, keeps a group that stays in its class once its signature is reset', () => {
@@ -112,24 +110,20 @@ describe('detectSignature', () => {
     const options = { principalStarts: true, maxStay: 0.5 };
     expect(detectSignature(subStyle, options).flagged.length).toBe(0);
     // Without maxStay the test is not asked; a seeded group is never asked.
-    expect(Array.from(detectSignature(subStyle, { principalStarts: true }).flagged)).toEqual(
-      poisoned,
-    );
+    expect(Array.from(detectSignature(subStyle, { maxStay: null }).flagged)).toEqual(poisoned);
     const seeded = { ...input, groupStays: () => 0.9 };
     expect(Array.from(detectSignature(seeded, options).flagged)).toEqual(poisoned);
   });
 
-  it('asks a group started from the principal direction for stronger content (principalContent)', () => {
+  it('flags a group only when its images show other classes nearly always (contentDisagreement)', () => {
     const { input, poisoned } = syntheticSet({ clean: 150, poisoned: 40, contentOfGroup: 0.7 });
-    const unseeded = { ...input, disagreement: new Float64Array(input.labels.length) };
-    // 0.7 passes the seeded groups' 0.5 but not the principal groups' 0.9 by default.
-    expect(Array.from(detectSignature(input).flagged)).toEqual(poisoned);
-    expect(detectSignature(unseeded, { principalStarts: true }).flagged.length).toBe(0);
-    expect(
-      Array.from(
-        detectSignature(unseeded, { principalStarts: true, principalContent: 0.6 }).flagged,
-      ),
-    ).toEqual(poisoned);
+    // 0.7 is a sub-style's content, not a backdoor's (0.97-1.00): not flagged by default,
+    // from seeds or from the principal direction.
+    expect(detectSignature(input).flagged.length).toBe(0);
+    expect(detectSignature(input, { principalStarts: false }).flagged.length).toBe(0);
+    expect(Array.from(detectSignature(input, { contentDisagreement: 0.6 }).flagged)).toEqual(
+      poisoned,
+    );
   });
 
   it('finds nothing on clean data', () => {

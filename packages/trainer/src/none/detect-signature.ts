@@ -1,4 +1,5 @@
 import { jenksTwoClassSplit } from '@none/stats';
+import { ClassPatterns } from './class-patterns';
 import type { NoneDetection } from './types';
 
 /** Options of the signature detection (this project's default NONE variant). */
@@ -17,13 +18,17 @@ export interface SignatureDetectionOptions {
   memberUnits?: number;
   /** A unit defines membership only if its on-rate in the group exceeds the rest's by this. @default 0.3 */
   minGap?: number;
-  /** The group's neighbours outside the group carry another label at least this often. @default 0.5 */
+  /**
+   * The content test: the group's nearest neighbours outside the group carry another label
+   * at least this often (its images show other classes). Measured on the robustness
+   * matrix: backdoor groups 0.97-1.00; natural sub-styles of a class 0.13-0.75.
+   * @default 0.9
+   */
   contentDisagreement?: number;
   /**
    * Also start groups from either side of the class's principal direction (finds 7x7 and
-   * 9x9 patches, whose poisoned images are each other's neighbours and so never seeds). Such
-   * groups face `principalContent` and, with it set, `maxStay`. Off by default: it triples
-   * the detection's time (see the trainer README). @default false
+   * 9x9 patches, whose poisoned images are each other's neighbours and so never seeds).
+   * Such groups also face `maxStay`. @default true
    */
   principalStarts?: boolean;
   /**
@@ -33,15 +38,9 @@ export interface SignatureDetectionOptions {
    * are images of other classes held in class k by the trojan neurons: without them they
    * leave k; the clean side of a split class stays. Seeded groups, which the input-space
    * neighbours already vouch for, are not asked. `null`: no reset test.
-   * @default null
+   * @default 0.5
    */
   maxStay?: number | null;
-  /**
-   * The content test's threshold for groups started from the principal direction: without
-   * seeds to vouch for them they must show other classes nearly always (measured: backdoor
-   * groups 0.98-1.00; natural sub-styles of other classes 0.54-0.65). @default 0.9
-   */
-  principalContent?: number;
 }
 
 export const SIGNATURE_DETECTION_DEFAULTS = {
@@ -52,10 +51,9 @@ export const SIGNATURE_DETECTION_DEFAULTS = {
   minGroup: 20,
   memberUnits: 32,
   minGap: 0.3,
-  contentDisagreement: 0.5,
-  principalStarts: false,
-  maxStay: null,
-  principalContent: 0.9,
+  contentDisagreement: 0.9,
+  principalStarts: true,
+  maxStay: 0.5,
 } as const satisfies Required<SignatureDetectionOptions>;
 
 /** One probed layer's activation patterns (`@none/probe`'s `LayerPattern`). */
@@ -111,7 +109,7 @@ export interface SignatureClassRecord {
  *
  * 1. Seeds: the samples of class k whose input-space nearest neighbours mostly carry other
  *    labels. Poisoned samples are relabelled images of other classes; most clean ones are not.
- * 2. Candidate groups, from two kinds of start (the second optional, `principalStarts`): the high side of a 2-class Jenks split of the
+ * 2. Candidate groups, from two kinds of start: the high side of a 2-class Jenks split of the
  *    seeds projected on (mean of seeds − mean of the class), refined within the seeds by the
  *    units it holds on while the rest of the class holds them off (or, when a poisoned rest
  *    leaves no such unit, by the units it holds on nearly always); and either side of a Jenks
@@ -165,13 +163,12 @@ export function detectSignature(
     const patterns = new ClassPatterns(bits, units, rows);
 
     // 2. Candidate groups, from two starts: the seeds' side of their separating direction
-    // (refined by units the rest never holds on, or by units the group always holds on), and,
-    // with `principalStarts`, the two sides of the class's principal direction (where a large
+    // (refined by units the rest never holds on, or by units the group always holds on), and
+    // (`principalStarts`) the two sides of the class's principal direction (where a large
     // trigger makes poisoned images each other's neighbours, so they are not seeds).
     const candidates: { group: number[]; signature: number[]; principal?: boolean }[] = [];
     if (seeds.length >= o.minGroup) {
-      const direction = patterns.difference(patterns.onRate(seeds));
-      const split = jenksTwoClassSplit(seeds.map((i) => patterns.project(i, direction)));
+      const split = jenksTwoClassSplit(patterns.project(seeds, patterns.difference(seeds)));
       const high = seeds.filter((_, t) => split.highMask[t]);
       candidates.push(
         patterns.grow(high, seeds, 'rest-off', o),
@@ -179,11 +176,15 @@ export function detectSignature(
       );
     }
     if (o.principalStarts) {
-      const principal = patterns.principalDirection();
-      const split = jenksTwoClassSplit(rows.map((i) => patterns.project(i, principal)));
+      const split = jenksTwoClassSplit(
+        patterns.project(patterns.rows, patterns.principalDirection()),
+      );
       for (const side of [true, false]) {
-        const start = rows.filter((_, t) => Boolean(split.highMask[t]) === side);
-        candidates.push({ ...patterns.grow(start, rows, 'rest-off', o), principal: true });
+        const start = patterns.rows.filter((_, t) => Boolean(split.highMask[t]) === side);
+        candidates.push({
+          ...patterns.grow(start, patterns.rows, 'rest-off', o),
+          principal: true,
+        });
       }
     }
     candidates.sort((a, b) => b.signature.length - a.signature.length);
@@ -197,7 +198,7 @@ export function detectSignature(
       }
       const content = input.groupDisagreement(Int32Array.from(candidate.group));
       record.content = Math.max(record.content ?? 0, content);
-      if (content < (candidate.principal ? o.principalContent : o.contentDisagreement)) continue;
+      if (content < o.contentDisagreement) continue;
       if (candidate.principal && o.maxStay !== null && input.groupStays) {
         const stays = input.groupStays(
           Int32Array.from(candidate.group),
@@ -255,149 +256,4 @@ function concatenatePatterns(patterns: readonly SignaturePattern[], n: number): 
     offset += units;
   }
   return bits;
-}
-
-type Resolved = Required<SignatureDetectionOptions>;
-
-/** The activation patterns of one class, with the statistics the detection asks of them. */
-class ClassPatterns {
-  private readonly classSum: Float64Array;
-
-  constructor(
-    private readonly bits: Uint8Array,
-    private readonly units: number,
-    private readonly rows: readonly number[],
-  ) {
-    this.classSum = this.sum(rows);
-  }
-
-  /** Per unit, how many of `rows` hold it on. */
-  private sum(rows: readonly number[]): Float64Array {
-    const total = new Float64Array(this.units);
-    for (const i of rows) {
-      const base = i * this.units;
-      for (let u = 0; u < this.units; u++) total[u]! += this.bits[base + u]!;
-    }
-    return total;
-  }
-
-  /** Per unit, the share of `group` that holds it on. */
-  onRate(group: readonly number[]): Float64Array {
-    const rate = this.sum(group);
-    for (let u = 0; u < this.units; u++) rate[u]! /= Math.max(1, group.length);
-    return rate;
-  }
-
-  /** Per unit, the share of the class outside `group` that holds it on, given the group's sum. */
-  private restRate(groupSum: Float64Array, groupSize: number): Float64Array {
-    const rest = Math.max(1, this.rows.length - groupSize);
-    return this.classSum.map((c, u) => (c - groupSum[u]!) / rest);
-  }
-
-  /**
-   * `groupRate` minus the class's rate: for a group within the class, the direction that
-   * separates it from the rest of the class (the same direction as group − rest).
-   */
-  difference(groupRate: Float64Array): Float64Array {
-    return groupRate.map((g, u) => g - this.classSum[u]! / this.rows.length);
-  }
-
-  project(i: number, direction: Float64Array): number {
-    const base = i * this.units;
-    let sum = 0;
-    for (let u = 0; u < this.units; u++) if (this.bits[base + u]) sum += direction[u]!;
-    return sum;
-  }
-
-  /** The class's top principal direction of its centred patterns (power iteration). */
-  principalDirection(iterations = 12): Float64Array {
-    const mean = this.classSum.map((c) => c / this.rows.length);
-    let direction = mean.map((_, u) => Math.sin(u * 12.9898 + 1));
-    const scores = new Float64Array(this.rows.length);
-    for (let step = 0; step < iterations; step++) {
-      let offset = 0;
-      for (let u = 0; u < this.units; u++) offset += mean[u]! * direction[u]!;
-      this.rows.forEach((i, t) => {
-        scores[t] = this.project(i, direction) - offset;
-      });
-      const next = new Float64Array(this.units);
-      let scoreSum = 0;
-      this.rows.forEach((i, t) => {
-        const base = i * this.units;
-        const score = scores[t]!;
-        scoreSum += score;
-        for (let u = 0; u < this.units; u++) if (this.bits[base + u]) next[u]! += score;
-      });
-      // X_c^T s = X^T s − mean · Σs
-      let norm = 0;
-      for (let u = 0; u < this.units; u++) {
-        next[u] = next[u]! - mean[u]! * scoreSum;
-        norm += next[u]! ** 2;
-      }
-      norm = Math.sqrt(norm) || 1;
-      direction = next.map((v) => v / norm);
-    }
-    return direction;
-  }
-
-  /** The share of `units` that row `i` holds on. */
-  private shareOn(i: number, units: readonly number[]): number {
-    const base = i * this.units;
-    let on = 0;
-    for (const u of units) on += this.bits[base + u]!;
-    return on / units.length;
-  }
-
-  /** Units separating a group from the rest of the class most, best first. */
-  private memberUnits(
-    groupSum: Float64Array,
-    groupSize: number,
-    rule: 'rest-off' | 'group-on' | 'gap',
-    o: Resolved,
-  ): number[] {
-    const rest = this.restRate(groupSum, groupSize);
-    const gap = (u: number) => groupSum[u]! / groupSize - rest[u]!;
-    const candidates: number[] = [];
-    for (let u = 0; u < this.units; u++) {
-      if (gap(u) < o.minGap) continue;
-      if (rule === 'rest-off' && rest[u]! > o.restOn) continue;
-      if (rule === 'group-on' && groupSum[u]! / groupSize < o.groupOn) continue;
-      candidates.push(u);
-    }
-    candidates.sort((a, b) => gap(b) - gap(a));
-    return candidates.slice(0, o.memberUnits);
-  }
-
-  /**
-   * Refines `start` within `within` by its member units (`rule`), then lets it grow over the
-   * whole class by its most separating units; returns the group and its signature.
-   */
-  grow(
-    start: readonly number[],
-    within: readonly number[],
-    rule: 'rest-off' | 'group-on',
-    o: Resolved,
-  ): { group: number[]; signature: number[] } {
-    let group = [...start];
-    for (let step = 0; step < 3 && group.length > 0; step++) {
-      const units = this.memberUnits(this.sum(group), group.length, rule, o);
-      if (units.length === 0) break;
-      const next = within.filter((i) => this.shareOn(i, units) >= 0.5);
-      if (next.length === 0) break;
-      group = next;
-    }
-    for (let step = 0; step < 4 && group.length > 0; step++) {
-      const units = this.memberUnits(this.sum(group), group.length, 'gap', o);
-      if (units.length === 0) return { group: [], signature: [] };
-      group = this.rows.filter((i) => this.shareOn(i, units) >= 0.5);
-    }
-    if (group.length === 0) return { group, signature: [] };
-    const groupSum = this.sum(group);
-    const rest = this.restRate(groupSum, group.length);
-    const signature: number[] = [];
-    for (let u = 0; u < this.units; u++) {
-      if (groupSum[u]! / group.length >= o.groupOn && rest[u]! <= o.restOn) signature.push(u);
-    }
-    return { group, signature };
-  }
 }

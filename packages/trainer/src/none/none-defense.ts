@@ -3,6 +3,8 @@ import { keptIndices } from '../_batches';
 import { writeModelWeights } from '../checkpoint';
 import type { Defense, DefenseContext } from '../defense';
 import { TrainerError } from '../errors';
+import { scaleSchedule } from '../learning-rate';
+import type { OptimizerState } from '../optimizer';
 import type { TrainingOptions } from '../training-options';
 import { type NoneOptions, SIGNATURE_SCHEDULE } from './none-options';
 import { type NoneState, resolveNoneOptions, runNone } from './run-none';
@@ -41,6 +43,17 @@ export interface NoneDefenseState {
 }
 
 /**
+ * Epochs NONE's rounds fine-tuned: `epochsPerRound` for each round that removed or reset
+ * something (a round that found nothing ends the rounds without training).
+ */
+function fineTunedEpochs(state: NoneState | undefined, epochsPerRound: number): number {
+  const rounds = (state?.records ?? []).filter(
+    (r) => r.removed > 0 || Object.values(r.neuronsReset).some((c) => c > 0),
+  ).length;
+  return rounds * epochsPerRound;
+}
+
+/**
  * NONE (this paper) as a {@link Defense}: trains a model from the undefended model's seed
  * for the warm-up, runs the detection rounds (probe, detect, remove, reset, fine-tune), then
  * retrains a fresh model on the kept samples or, when nothing was removed, trains the
@@ -59,6 +72,7 @@ export function noneDefense(options: NoneDefenseOptions = {}): Defense<NoneDefen
   const warmupAccuracy = options.warmupAccuracy ?? SIGNATURE_SCHEDULE.warmupAccuracy;
   /** `signature` retrains on the kept samples by default (it has no fine-tune rounds). */
   const retrain = options.retrain ?? none.variant === 'signature';
+  const fineTuned = (state: NoneState | undefined) => fineTunedEpochs(state, none.epochsPerRound);
 
   return {
     name: 'NONE',
@@ -79,6 +93,8 @@ export function noneDefense(options: NoneDefenseOptions = {}): Defense<NoneDefen
       const warmedUp = () => state.warmedUp ?? cap;
       const built = await context.build(0);
       let finalModel: BuiltModel = built;
+      /** The warm-up's optimizer: training on after an empty detection continues with it. */
+      let warmupOptimizer: OptimizerState | undefined;
       try {
         // 1. Warm-up.
         if (context.phase === 'start' || context.phase === 'warmup') {
@@ -87,7 +103,7 @@ export function noneDefense(options: NoneDefenseOptions = {}): Defense<NoneDefen
             accuracy !== undefined &&
             accuracy >= warmupAccuracy;
           if (!reached(state.warmupAccuracy)) {
-            await context.trainPhase(built, 'warmup', cap, {
+            warmupOptimizer = await context.trainPhase(built, 'warmup', cap, {
               onLogs: (logs) => {
                 state.warmupAccuracy = logs.accuracy;
               },
@@ -96,15 +112,21 @@ export function noneDefense(options: NoneDefenseOptions = {}): Defense<NoneDefen
           } else {
             const restored = context.restore('warmup');
             if (restored) writeModelWeights(built.model, restored.weights);
+            warmupOptimizer = restored?.optimizer;
           }
           state.warmedUp = context.epoch;
           context.enter('none');
-          await context.checkpoint(built);
+          await context.checkpoint(built, warmupOptimizer ? { optimizer: warmupOptimizer } : {});
         }
         // 2. Detection rounds.
         if (context.phase === 'none') {
           const restored = context.restore('none');
           if (restored) writeModelWeights(built.model, restored.weights);
+          // A checkpoint of this phase holds the fine-tune's optimizer once a round trained,
+          // the warm-up's before.
+          if (restored?.optimizer && fineTuned(state.none) === 0) {
+            warmupOptimizer = restored.optimizer;
+          }
           await context.emit({ type: 'stage', stage: 'none', epochs: fineTuneEpochs });
           const final = await runNone(built.model, context.train, {
             none,
@@ -126,10 +148,8 @@ export function noneDefense(options: NoneDefenseOptions = {}): Defense<NoneDefen
             onEvent: (event) => context.emit({ type: 'none', event }),
             onCheckpoint: async (noneState) => {
               state.none = structuredClone({ ...noneState, optimizer: undefined });
-              await context.checkpoint(
-                built,
-                noneState.optimizer ? { optimizer: noneState.optimizer } : {},
-              );
+              const optimizer = noneState.optimizer ?? warmupOptimizer;
+              await context.checkpoint(built, optimizer ? { optimizer } : {});
             },
           });
           state.none = { ...final, optimizer: undefined };
@@ -142,29 +162,30 @@ export function noneDefense(options: NoneDefenseOptions = {}): Defense<NoneDefen
             // A fresh model (another initialisation seed) trained on the kept samples only;
             // its initial weights are checkpointed so that a kill before its first epoch
             // resumes here.
+            // Its learning-rate schedule is the full training's, scaled to its epochs, so that
+            // it too ends at the decayed rate.
             finalModel = await context.build(1);
             if (context.epoch === 0 && !context.restorable('retrain')) {
               await context.checkpoint(finalModel);
             }
-            await context.trainPhase(
-              finalModel,
-              'retrain',
+            const epochs =
               options.retrainEpochs ??
-                (none.variant === 'signature' ? totalEpochs - warmedUp() : totalEpochs),
-              {
-                indices: keptIndices(context.train.shape[0], new Set(removed)),
-                seed: context.seed + 1,
-              },
-            );
+              (none.variant === 'signature' ? totalEpochs - warmedUp() : totalEpochs);
+            await context.trainPhase(finalModel, 'retrain', epochs, {
+              indices: keptIndices(context.train.shape[0], new Set(removed)),
+              seed: context.seed + 1,
+              schedule: scaleSchedule(context.training.schedule, totalEpochs, epochs),
+            });
           } else {
             // Nothing was removed, so there is nothing to unlearn: the NONE model trains on to
-            // the full budget instead of starting over (clean data costs no second training).
-            const trainedRounds = (state.none?.records ?? []).filter(
-              (r) => r.removed > 0 || Object.values(r.neuronsReset).some((c) => c > 0),
-            ).length;
-            const trained = warmedUp() + trainedRounds * none.epochsPerRound;
+            // the full budget instead of starting over (clean data costs no second training),
+            // with the warm-up's optimizer when no round trained, as plain training would.
+            const trained = warmedUp() + fineTuned(state.none);
             await context.trainPhase(built, 'retrain', Math.max(0, totalEpochs - trained), {
               firstEpoch: trained,
+              ...(fineTuned(state.none) === 0 && warmupOptimizer
+                ? { optimizer: warmupOptimizer }
+                : {}),
             });
           }
           context.enter('done');
