@@ -105,4 +105,30 @@ describe('ClassPatterns', () => {
       all.filter((i) => i % 3 === 0),
     );
   });
+
+  it('with memberRestOn, refines a mixed start by the units the rest never holds on', () => {
+    // 300 rows: 0-29 poisoned (trigger units 0-19 on, shared units 20-59 on), 30-41 odd
+    // clean rows (shared units on), the rest clean with shared units on 5% of the time.
+    const units = 70;
+    const mixed = new Uint8Array(300 * units);
+    const generator = createRandom(5);
+    for (let i = 0; i < 300; i++) {
+      for (let u = 0; u < units; u++) {
+        const trigger = u < 20 && i < 30;
+        const shared = u >= 20 && u < 60 && (i < 42 || generator.next() < 0.05);
+        const noise = u >= 60 && generator.next() < 0.5;
+        mixed[i * units + u] = trigger || shared || noise ? 1 : 0;
+      }
+    }
+    const all = Array.from({ length: 300 }, (_, i) => i);
+    const p = new ClassPatterns(mixed, units, all);
+    const start = all.slice(0, 42);
+    const options = { groupOn: 0.9, restOn: 0.1, memberUnits: 32, minGap: 0.3 };
+    const poisoned = all.slice(0, 30);
+    // The shared units separate the start best and pull in the odd rows.
+    expect(p.grow(start, start, 'rest-off', options).group).not.toEqual(poisoned);
+    const strict = p.grow(start, start, 'rest-off', { ...options, memberRestOn: 0.02 });
+    expect(strict.group).toEqual(poisoned);
+    expect(strict.signature.filter((u) => u < 20)).toEqual(all.slice(0, 20));
+  });
 });

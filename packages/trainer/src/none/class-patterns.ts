@@ -5,6 +5,8 @@ export type MemberRule = 'rest-off' | 'group-on' | 'gap';
 export interface GrowOptions {
   groupOn: number;
   restOn: number;
+  /** The `'rest-off'` rule's bound on the rest's on-rate of a member unit. @default restOn */
+  memberRestOn?: number;
   memberUnits: number;
   minGap: number;
 }
@@ -222,7 +224,7 @@ export class ClassPatterns {
       const restRate = (this.classCount[a]! - groupCount[a]!) / restSize;
       gap[a] = groupRate - restRate;
       if (gap[a]! < o.minGap) continue;
-      if (rule === 'rest-off' && restRate > o.restOn) continue;
+      if (rule === 'rest-off' && restRate > (o.memberRestOn ?? o.restOn)) continue;
       if (rule === 'group-on' && groupRate < o.groupOn) continue;
       candidates.push(a);
     }

@@ -14,6 +14,13 @@ export interface SignatureDetectionOptions {
   minSignature?: number;
   /** ... held by a group of at least this many samples. @default 20 */
   minGroup?: number;
+  /**
+   * A third start from the seeds is refined by units the rest of the class holds on at most
+   * this often: when clean seeds share units with the poisoned ones (odd 9s beside 8s
+   * relabelled 9), the `restOn` refinement follows the shared units and drifts; units the
+   * rest (almost) never holds on are the trigger's. `null`: no third start. @default 0.02
+   */
+  strictRestOn?: number | null;
   /** Units that define group membership while the group is refined. @default 32 */
   memberUnits?: number;
   /** A unit defines membership only if its on-rate in the group exceeds the rest's by this. @default 0.3 */
@@ -49,6 +56,7 @@ export const SIGNATURE_DETECTION_DEFAULTS = {
   restOn: 0.1,
   minSignature: 16,
   minGroup: 20,
+  strictRestOn: 0.02,
   memberUnits: 32,
   minGap: 0.3,
   contentDisagreement: 0.9,
@@ -111,8 +119,9 @@ export interface SignatureClassRecord {
  *    labels. Poisoned samples are relabelled images of other classes; most clean ones are not.
  * 2. Candidate groups, from two kinds of start: the high side of a 2-class Jenks split of the
  *    seeds projected on (mean of seeds − mean of the class), refined within the seeds by the
- *    units it holds on while the rest of the class holds them off (or, when a poisoned rest
- *    leaves no such unit, by the units it holds on nearly always); and either side of a Jenks
+ *    units it holds on while the rest of the class holds them off (≤ `restOn`, and, as
+ *    another candidate, ≤ `strictRestOn`), or, when a poisoned rest leaves no such unit, by
+ *    the units it holds on nearly always; and either side of a Jenks
  *    split of the class on its principal direction (a large trigger makes poisoned images
  *    each other's neighbours, so they are not seeds). Each start then grows over the whole
  *    class by the units that separate it most.
@@ -174,6 +183,11 @@ export function detectSignature(
         patterns.grow(high, seeds, 'rest-off', o),
         patterns.grow(high, seeds, 'group-on', o),
       );
+      if (o.strictRestOn !== null) {
+        candidates.push(
+          patterns.grow(high, seeds, 'rest-off', { ...o, memberRestOn: o.strictRestOn }),
+        );
+      }
     }
     if (o.principalStarts) {
       const split = jenksTwoClassSplit(
