@@ -94,6 +94,37 @@ describe('runExperiment', () => {
     expect(outcome(resumed)).toEqual(outcome(reference));
   });
 
+  it('a NONE run that removes nothing ends with the undefended model itself, also when resumed', async () => {
+    // Clean data: the warm-up draws the undefended model's weights and batches, the detection
+    // changes nothing, and training on keeps the warm-up's optimizer state (Adam's moments),
+    // so the defended model is the undefended one, bit for bit.
+    const clean: ExperimentOptions = {
+      ...options,
+      attack: null,
+      none: { warmupEpochs: 2 },
+    };
+    const weights = (outDir: string, folder: string) =>
+      readFile(join(outDir, folder, 'weights.bin'));
+    const outDir = await temporaryDirectory();
+    const report = await runExperiment(clean, { data, outDir });
+    expect(report.removedIndices).toEqual([]);
+    expect(report.defended?.retrained).toBe(false);
+    expect(report.defended?.ba).toBe(report.undefended.ba);
+    expect(await weights(outDir, 'model')).toEqual(await weights(outDir, 'undefended-model'));
+    // Killed in the epochs after the detection, and resumed.
+    const resumedDir = await temporaryDirectory();
+    const killed = await runExperiment(clean, {
+      data,
+      outDir: resumedDir,
+      onEvent: (event) => {
+        if (event.type === 'epoch' && event.stage === 'retrain') throw new Killed();
+      },
+    }).catch((error: unknown) => error);
+    expect(killed).toBeInstanceOf(Killed);
+    await runExperiment(clean, { data, outDir: resumedDir, resume: true });
+    expect(await weights(resumedDir, 'model')).toEqual(await weights(outDir, 'undefended-model'));
+  });
+
   it.each(['dp-sgd', 'activation-clustering'] as const)(
     'runs the %s baseline and reports it',
     async (defense) => {
