@@ -5,15 +5,13 @@
 import { poisonDataset } from '@none/attacks';
 import { initBackend } from '@none/backend';
 import { loadEmbeddedMnist } from '@none/data';
-import { buildModel } from '@none/models';
 import { createActivationProbe } from '@none/probe';
-import type * as tf from '@tensorflow/tfjs-core';
 import { detectionQuality } from '../src/metrics';
 import { detectConfidenceGap } from '../src/none/detect-confidence-gap';
 import { detectConsensus } from '../src/none/detect-consensus';
 import { detectPaper } from '../src/none/detect-paper';
-import { createOptimizer } from '../src/optimizer';
 import { trainEpochs } from '../src/train-epochs';
+import { smallCnnWithOptimizer } from './_small-cnn';
 
 const seed = Number(process.argv[2] ?? 0);
 const labelMode = (process.argv[3] ?? 'all-to-one') as 'all-to-one' | 'label-specific';
@@ -27,19 +25,7 @@ const poisoned = poisonDataset(
 console.log(
   `backend: ${backend.description}; BadNets ${labelMode}, seed ${seed}, ${poisoned.poisonedIndices.length} poisoned`,
 );
-const { model, metadata } = buildModel({
-  architecture: 'small-cnn',
-  inputShape: [28, 28, 1],
-  numClasses: 10,
-  seed,
-});
-const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-const optimizer = createOptimizer(variables, {
-  type: 'sgd',
-  learningRate: 0.05,
-  momentum: 0.9,
-  weightDecay: 5e-4,
-});
+const { model, metadata, optimizer } = smallCnnWithOptimizer(seed);
 const probe = createActivationProbe(model, { neurons: metadata.neurons });
 await trainEpochs(model, poisoned.dataset, {
   epochs: 10,

@@ -5,14 +5,12 @@
 import { poisonDataset } from '@none/attacks';
 import { initBackend } from '@none/backend';
 import { loadEmbeddedMnist } from '@none/data';
-import { buildModel } from '@none/models';
 import { collectPatterns } from '@none/probe';
-import type * as tf from '@tensorflow/tfjs-core';
 import { detectionQuality } from '../src/metrics';
 import { detectSignature } from '../src/none/detect-signature';
-import { inputFeatures, labelDisagreement, nearestNeighbours } from '../src/none/neighbours';
-import { createOptimizer } from '../src/optimizer';
+import { neighbourWitness } from '../src/none/neighbours';
 import { trainEpochs } from '../src/train-epochs';
+import { smallCnnWithOptimizer } from './_small-cnn';
 
 const seed = Number(process.argv[2] ?? 0);
 const size = Number(process.argv[3] ?? 3);
@@ -25,19 +23,7 @@ const poisoned = poisonDataset(
   { rate: 0.05, seed },
 );
 console.log(`backend: ${backend.description}; BadNets ${size}x${size}, seed ${seed}`);
-const { model, metadata } = buildModel({
-  architecture: 'small-cnn',
-  inputShape: [28, 28, 1],
-  numClasses: 10,
-  seed,
-});
-const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-const optimizer = createOptimizer(variables, {
-  type: 'sgd',
-  learningRate: 0.05,
-  momentum: 0.9,
-  weightDecay: 5e-4,
-});
+const { model, metadata, optimizer } = smallCnnWithOptimizer(seed);
 const dataset = poisoned.dataset;
 await trainEpochs(model, dataset, { epochs: 2, optimizer, seed });
 const time = async <T>(name: string, f: () => T | Promise<T>): Promise<T> => {
@@ -51,12 +37,7 @@ for (let repeat = 0; repeat < 2; repeat++) {
   const { layers: patterns } = await time('probe', () =>
     collectPatterns(model, dataset, { layers, neurons: metadata.neurons }),
   );
-  const n = dataset.shape[0];
-  const all = Int32Array.from({ length: n }, (_, i) => i);
-  const features = await time('features', () => inputFeatures(dataset.images, dataset.shape));
-  const disagreement = await time('neighbours', () =>
-    labelDisagreement(nearestNeighbours(features, all, 10), all, dataset.labels, 10),
-  );
+  const witness = await time('neighbours', () => neighbourWitness(dataset, 10));
   let contentMs = 0;
   let contentCalls = 0;
   const detection = await time('detect', () =>
@@ -65,22 +46,13 @@ for (let repeat = 0; repeat < 2; repeat++) {
         labels: dataset.labels,
         numClasses: dataset.numClasses,
         patterns,
-        disagreement,
+        disagreement: witness.disagreement,
         groupDisagreement: (members) => {
           const t = performance.now();
-          const exclude = new Uint8Array(n);
-          for (const i of members) exclude[i] = 1;
-          const step = Math.max(1, Math.floor(members.length / 64));
-          const asked = members.filter((_, k) => k % step === 0).slice(0, 64);
-          const shares = labelDisagreement(
-            nearestNeighbours(features, asked, 10, exclude),
-            asked,
-            dataset.labels,
-            10,
-          );
+          const content = witness.groupDisagreement(members);
           contentMs += performance.now() - t;
           contentCalls++;
-          return shares.reduce((a, b) => a + b, 0) / Math.max(1, shares.length);
+          return content;
         },
         groupStays: () => 0,
       },

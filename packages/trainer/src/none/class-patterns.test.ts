@@ -22,6 +22,22 @@ const naiveCount = (bits: Uint8Array, units: number, members: readonly number[])
   return count;
 };
 
+/**
+ * 120 rows of 30 units: units 0-9 on exactly for the rows `inGroup` picks, units 10-29 noise
+ * (on with probability 0.5).
+ */
+function plantedGroup(inGroup: (row: number) => boolean, seed: number) {
+  const bits = new Uint8Array(120 * 30);
+  const generator = createRandom(seed);
+  for (let i = 0; i < 120; i++) {
+    for (let u = 0; u < 30; u++) {
+      bits[i * 30 + u] = u < 10 ? (inGroup(i) ? 1 : 0) : generator.next() < 0.5 ? 1 : 0;
+    }
+  }
+  const all = Array.from({ length: 120 }, (_, i) => i);
+  return { all, patterns: new ClassPatterns(bits, 30, all) };
+}
+
 describe('ClassPatterns', () => {
   // 87 rows: the last word of each column is partly used.
   const n = 160;
@@ -58,17 +74,8 @@ describe('ClassPatterns', () => {
   });
 
   it('finds the principal direction of a planted sub-population', () => {
-    // 40 rows of 120 hold units 0-9 on, the rest hold them off; other units are noise.
-    const planted = new Uint8Array(120 * 30);
-    const generator = createRandom(9);
-    const noise = () => generator.next();
-    for (let i = 0; i < 120; i++) {
-      for (let u = 0; u < 30; u++) {
-        planted[i * 30 + u] = u < 10 ? (i < 40 ? 1 : 0) : noise() < 0.5 ? 1 : 0;
-      }
-    }
-    const all = Array.from({ length: 120 }, (_, i) => i);
-    const p = new ClassPatterns(planted, 30, all);
+    // 40 rows of 120 hold units 0-9 on, the rest hold them off.
+    const { all, patterns: p } = plantedGroup((i) => i < 40, 9);
     const direction = p.principalDirection();
     const onPlanted = Array.from(p.active).reduce(
       (sum, u, a) => sum + (u < 10 ? direction[a]! ** 2 : 0),
@@ -83,16 +90,7 @@ describe('ClassPatterns', () => {
   });
 
   it('grows a planted group to exactly its rows, with its units as signature', () => {
-    const planted = new Uint8Array(120 * 30);
-    const generator = createRandom(4);
-    const noise = () => generator.next();
-    for (let i = 0; i < 120; i++) {
-      for (let u = 0; u < 30; u++) {
-        planted[i * 30 + u] = u < 10 ? (i % 3 === 0 ? 1 : 0) : noise() < 0.5 ? 1 : 0;
-      }
-    }
-    const all = Array.from({ length: 120 }, (_, i) => i);
-    const p = new ClassPatterns(planted, 30, all);
+    const { all, patterns: p } = plantedGroup((i) => i % 3 === 0, 4);
     const options = { groupOn: 0.9, restOn: 0.1, memberUnits: 32, minGap: 0.3 };
     // Started from a third of the group plus a few others.
     const start = [0, 3, 6, 9, 12, 15, 18, 21, 1, 2];

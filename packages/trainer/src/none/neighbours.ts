@@ -1,4 +1,6 @@
+import type { ImageDataset } from '@none/data';
 import * as tf from '@tensorflow/tfjs-core';
+import type { SignatureInput } from './detect-signature';
 
 /** Images as the neighbour search compares them: average-pooled, flattened rows. */
 export interface InputFeatures {
@@ -99,4 +101,35 @@ export function labelDisagreement(
     out[t] = differ / k;
   }
   return out;
+}
+
+/**
+ * What the signature detection reads from input space for `dataset`: each sample's share of
+ * its `k` nearest neighbours with another label, and, for a candidate group, that share over
+ * the group's neighbours *outside the group* (at most 64 evenly spaced members asked: the
+ * share is a mean).
+ */
+export function neighbourWitness(
+  dataset: ImageDataset,
+  k: number,
+): Pick<SignatureInput, 'disagreement' | 'groupDisagreement'> {
+  const n = dataset.shape[0];
+  const features = inputFeatures(dataset.images, dataset.shape);
+  const all = Int32Array.from({ length: n }, (_, i) => i);
+  return {
+    disagreement: labelDisagreement(nearestNeighbours(features, all, k), all, dataset.labels, k),
+    groupDisagreement: (members) => {
+      const exclude = new Uint8Array(n);
+      for (const i of members) exclude[i] = 1;
+      const step = Math.max(1, Math.floor(members.length / 64));
+      const asked = members.filter((_, t) => t % step === 0).slice(0, 64);
+      const shares = labelDisagreement(
+        nearestNeighbours(features, asked, k, exclude),
+        asked,
+        dataset.labels,
+        k,
+      );
+      return shares.reduce((a, b) => a + b, 0) / Math.max(1, shares.length);
+    },
+  };
 }

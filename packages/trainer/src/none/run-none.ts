@@ -20,7 +20,7 @@ import { detectConfidenceGap } from './detect-confidence-gap';
 import { detectConsensus } from './detect-consensus';
 import { detectPaper } from './detect-paper';
 import { detectSignature } from './detect-signature';
-import { inputFeatures, labelDisagreement, nearestNeighbours } from './neighbours';
+import { neighbourWitness } from './neighbours';
 import {
   NONE_DEFAULTS,
   type NoneOptions,
@@ -297,7 +297,6 @@ async function detectRound(
   };
 }
 
-/** The signature detection on a dataset's activation patterns and its input-space neighbours. */
 /**
  * The share of `members` the model still predicts as their label with `channels` zeroed
  * (the signature detection's reset test); the model's weights are restored after.
@@ -332,42 +331,19 @@ function shareStaying(
   }
 }
 
+/** The signature detection on a dataset's activation patterns and its input-space neighbours. */
 function detectSignatureOn(
   dataset: ImageDataset,
   patterns: readonly LayerPattern[],
   none: ResolvedNoneOptions,
   groupStays: (members: Int32Array, channels: Record<string, number[]>) => number,
 ): NoneDetection {
-  const n = dataset.shape[0];
-  const k = none.neighbours;
-  const features = inputFeatures(dataset.images, dataset.shape);
-  const all = Int32Array.from({ length: n }, (_, i) => i);
-  const disagreement = labelDisagreement(
-    nearestNeighbours(features, all, k),
-    all,
-    dataset.labels,
-    k,
-  );
   return detectSignature(
     {
       labels: dataset.labels,
       numClasses: dataset.numClasses,
       patterns,
-      disagreement,
-      groupDisagreement: (members) => {
-        const exclude = new Uint8Array(n);
-        for (const i of members) exclude[i] = 1;
-        // At most 64 members are asked (evenly spaced): the share is a mean.
-        const step = Math.max(1, Math.floor(members.length / 64));
-        const asked = members.filter((_, t) => t % step === 0).slice(0, 64);
-        const shares = labelDisagreement(
-          nearestNeighbours(features, asked, k, exclude),
-          asked,
-          dataset.labels,
-          k,
-        );
-        return shares.reduce((a, b) => a + b, 0) / Math.max(1, shares.length);
-      },
+      ...neighbourWitness(dataset, none.neighbours),
       groupStays,
     },
     none.signature,
