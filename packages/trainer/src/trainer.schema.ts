@@ -119,8 +119,10 @@ export const noneSchema = z.strictObject({
       memberUnits: z.number().int().positive().optional(),
       minGap: z.number().min(0).max(1).optional(),
       contentDisagreement: z.number().min(0).max(1).optional(),
+      contentMargin: z.number().min(0).max(1).optional(),
       principalStarts: z.boolean().optional(),
       maxStay: z.number().min(0).max(1).nullable().optional(),
+      minHeld: z.number().min(0).max(1).nullable().optional(),
     })
     .optional(),
 });

@@ -37,9 +37,13 @@ function syntheticSet(options: { clean: number; poisoned: number; contentOfGroup
     patterns: [{ layer: 'fc', units, channels: units, bits: Uint8Array.from(rows.flat()) }],
     // The neighbour test, idealised: poisoned samples' neighbours carry their source label.
     disagreement: labels.map((label, i) => (source[i] === label ? 0 : 0.9)),
-    groupDisagreement: (members) =>
-      options.contentOfGroup ??
-      Array.from(members).filter((i) => source[i] !== labels[i]).length / members.length,
+    groupDisagreement: (members) => {
+      const shown = Array.from(members).filter((i) => source[i] !== labels[i]).length;
+      // `contentOfGroup` replaces the content of the poisoned group only (not of a slice).
+      return shown === members.length && options.contentOfGroup !== undefined
+        ? options.contentOfGroup
+        : shown / members.length;
+    },
   };
   return { input, poisoned };
 }
@@ -92,6 +96,8 @@ describe('detectSignature', () => {
     const backdoor = {
       ...input,
       groupStays: (members: Int32Array, channels: Record<string, number[]>) => {
+        // Nothing zeroed: every sample is held in its label (the backdoor is learnt).
+        if (Object.keys(channels).length === 0) return 1;
         seen.push(channels);
         const held = Array.from(members).filter((i) => source(i) === input.labels[i]);
         return held.length / members.length;
@@ -113,6 +119,60 @@ describe('detectSignature', () => {
     expect(Array.from(detectSignature(subStyle, { maxStay: null }).flagged)).toEqual(poisoned);
     const seeded = { ...input, groupStays: () => 0.9 };
     expect(Array.from(detectSignature(seeded, options).flagged)).toEqual(poisoned);
+  });
+
+  it('flags a group only when its content beats that of a same-size slice of its class (contentMargin)', () => {
+    const { input, poisoned } = syntheticSet({ clean: 150, poisoned: 40 });
+    const slices: number[][] = [];
+    // Content that is the same for any set of rows (a group that leaves no row of its label
+    // outside it): no margin over the slice, nothing flagged.
+    const vacuous = {
+      ...input,
+      groupDisagreement: (members: Int32Array) => {
+        slices.push(Array.from(members));
+        return 1;
+      },
+    };
+    expect(detectSignature(vacuous).flagged.length).toBe(0);
+    expect(Array.from(detectSignature(vacuous, { contentMargin: 0 }).flagged)).toEqual(poisoned);
+    // The slice asked: 40 of class 0's 190 rows, evenly spaced (every 190/40 = 4.75th row).
+    const expected = Array.from({ length: 40 }, (_, t) => Math.floor((t * 190) / 40));
+    expect(slices).toContainEqual(expected.map((t) => (t < 150 ? t : 450 + t - 150)));
+    // The real group: content 1, its slice 8 of 40 poisoned (0.2): a margin of 0.8.
+    const classes = detectSignature(input).details.classes as { contentBaseline: number }[];
+    expect(classes[0]!.contentBaseline).toBeCloseTo(8 / 40, 10);
+  });
+
+  it('with minHeld, removes a group the model does not hold in its label but resets nothing', () => {
+    const { input, poisoned } = syntheticSet({ clean: 150, poisoned: 40 });
+    const trigger = detectSignature(input).resetNeurons;
+    expect(trigger.fc!.length).toBeGreaterThan(0);
+    // A model that has not learnt the backdoor: the poisoned samples are predicted as the
+    // class they show (20% held), the clean ones as their label.
+    const asked: Record<string, number[]>[] = [];
+    const unlearnt = {
+      ...input,
+      groupStays: (members: Int32Array, channels: Record<string, number[]>) => {
+        asked.push(channels);
+        const rows = Array.from(members);
+        return rows.every((i) => poisoned.includes(i)) ? 0.2 : 1;
+      },
+    };
+    const detection = detectSignature(unlearnt);
+    expect(Array.from(detection.flagged)).toEqual(poisoned);
+    expect(detection.resetNeurons).toEqual({ fc: [] });
+    const classes = detection.details.classes as { held: number; reset: boolean }[];
+    expect(classes[0]).toMatchObject({ held: 0.2, reset: false });
+    // Only the held share was asked of the model (no reset test for a seeded group).
+    expect(asked).toEqual([{}]);
+    // The same group held at the bound is learnt: its trigger units are reset.
+    const learnt = { ...unlearnt, groupStays: () => 0.5 };
+    expect(detectSignature(learnt).resetNeurons).toEqual(trigger);
+    expect(detectSignature(unlearnt, { minHeld: null }).resetNeurons).toEqual(trigger);
+    // From the principal direction alone (no seeds), an unlearnt group is not flagged: the
+    // reset test, which alone vouches for such a group, says nothing when nothing is held.
+    const unseeded = { ...unlearnt, disagreement: new Float64Array(input.labels.length) };
+    expect(detectSignature(unseeded).flagged.length).toBe(0);
   });
 
   it('flags a group only when its images show other classes nearly always (contentDisagreement)', () => {

@@ -299,7 +299,8 @@ async function detectRound(
 
 /**
  * The share of `members` the model still predicts as their label with `channels` zeroed
- * (the signature detection's reset test); the model's weights are restored after.
+ * (the signature detection's reset tests; with no channels, its `minHeld`); the model's
+ * weights are restored after.
  */
 function shareStaying(
   model: tfl.LayersModel,
@@ -309,9 +310,10 @@ function shareStaying(
   channels: Record<string, number[]>,
 ): number {
   if (members.length === 0) return 0;
-  const saved = readModelWeights(model);
+  const zeroed = Object.values(channels).some((list) => list.length > 0);
+  const saved = zeroed ? readModelWeights(model) : null;
   try {
-    resetNeurons(model, neurons, channels, { mode: 'zero' });
+    if (zeroed) resetNeurons(model, neurons, channels, { mode: 'zero' });
     const [, h, w, c] = dataset.shape;
     let stays = 0;
     for (let start = 0; start < members.length; start += 256) {
@@ -327,7 +329,7 @@ function shareStaying(
     }
     return stays / members.length;
   } finally {
-    writeModelWeights(model, saved);
+    if (saved) writeModelWeights(model, saved);
   }
 }
 
