@@ -21,6 +21,7 @@ describe('@none/stats public API', () => {
       'silhouetteScore',
       'std',
       'symmetricEigen',
+      'topEigenvectors',
       'variance',
       'zScores',
     ]);

@@ -19,5 +19,6 @@ export {
 export { silhouetteScore } from './silhouette-score';
 export { type StdOptions, std } from './std';
 export { type SymmetricEigen, symmetricEigen } from './symmetric-eigen';
+export { type TopEigenvectorsOptions, topEigenvectors } from './top-eigenvectors';
 export { type VarianceOptions, variance } from './variance';
 export { type ZScoresOptions, zScores } from './z-scores';

@@ -253,8 +253,7 @@ export function detectSignature(
       record.contentBaseline = baseline;
       if (content - baseline < o.contentMargin) continue;
       const members = Int32Array.from(candidate.group);
-      const held =
-        o.minHeld !== null && input.groupStays ? input.groupStays(members, {}) : null;
+      const held = o.minHeld !== null && input.groupStays ? input.groupStays(members, {}) : null;
       record.held = held;
       const learnt = held === null || held >= o.minHeld!;
       if (!learnt && candidate.principal) continue;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inputFeatures, labelDisagreement, nearestNeighbours } from './neighbours';
+import { inputFeatures, labelDisagreement, nearestNeighbours, reduceFeatures } from './neighbours';
 
 /** Brute force: the k nearest rows of `q` (squared Euclidean), ties broken by index. */
 function bruteForce(rows: Float32Array, d: number, q: number, k: number, exclude?: Uint8Array) {
@@ -65,5 +65,44 @@ describe('inputFeatures', () => {
   it('scales uint8 images to [0, 1]', () => {
     const { rows } = inputFeatures(Uint8Array.from([0, 255, 51, 102]), [1, 2, 2, 1], 2);
     expect(Array.from(rows).map((v) => Math.round(v * 100) / 100)).toEqual([0, 1, 0.2, 0.4]);
+  });
+});
+
+describe('reduceFeatures', () => {
+  it('keeps every distance of points that lie in a 3-dimensional affine subspace of 10', () => {
+    // Row i = offset + a_i u + b_i v + c_i w for three fixed directions in R^10.
+    const n = 60;
+    const d = 10;
+    const directions = [0, 1, 2].map((t) =>
+      Array.from({ length: d }, (_, j) => Math.sin((t + 1) * (j + 1))),
+    );
+    const rows = new Float32Array(n * d);
+    for (let i = 0; i < n; i++) {
+      const weights = [Math.cos(i), ((i * 7) % 13) / 13, ((i * 5) % 11) / 11 - 0.5];
+      for (let j = 0; j < d; j++) {
+        rows[i * d + j] = 0.3 + weights.reduce((sum, w, t) => sum + w * directions[t]![j]!, 0);
+      }
+    }
+    const features = { n, d, rows };
+    const reduced = reduceFeatures(features, 3, 20);
+    expect([reduced.n, reduced.d]).toEqual([n, 3]);
+    const distance = (f: { d: number; rows: Float32Array }, a: number, b: number) => {
+      let sum = 0;
+      for (let j = 0; j < f.d; j++) sum += (f.rows[a * f.d + j]! - f.rows[b * f.d + j]!) ** 2;
+      return sum;
+    };
+    for (const [a, b] of [
+      [0, 1],
+      [3, 40],
+      [17, 59],
+      [25, 26],
+    ] as const) {
+      expect(distance(reduced, a, b)).toBeCloseTo(distance(features, a, b), 3);
+    }
+  });
+
+  it('returns features with at most `components` values as they are', () => {
+    const features = { n: 2, d: 3, rows: Float32Array.from([1, 2, 3, 4, 5, 6]) };
+    expect(reduceFeatures(features, 3)).toBe(features);
   });
 });
