@@ -35,14 +35,17 @@ function syntheticSet(options: { clean: number; poisoned: number; contentOfGroup
     labels,
     numClasses: 3,
     patterns: [{ layer: 'fc', units, channels: units, bits: Uint8Array.from(rows.flat()) }],
-    // The neighbour test, idealised: poisoned samples' neighbours carry their source label.
+    // The neighbour test, idealised: a poisoned sample's neighbours are half images of its
+    // source class (other labels), half other poisoned samples (its own label, unless they
+    // are in the set asked about, which the test excludes); a clean sample's carry its label.
     disagreement: labels.map((label, i) => (source[i] === label ? 0 : 0.9)),
     groupDisagreement: (members) => {
       const shown = Array.from(members).filter((i) => source[i] !== labels[i]).length;
       // `contentOfGroup` replaces the content of the poisoned group only (not of a slice).
-      return shown === members.length && options.contentOfGroup !== undefined
-        ? options.contentOfGroup
-        : shown / members.length;
+      if (shown === members.length && options.contentOfGroup !== undefined) {
+        return options.contentOfGroup;
+      }
+      return (shown * (0.5 + (0.5 * shown) / options.poisoned)) / members.length;
     },
   };
   return { input, poisoned };
@@ -59,8 +62,17 @@ describe('detectSignature', () => {
   });
 
   it('does not assume a minority: poisoned samples may outnumber the clean ones of the class', () => {
+    // Two thirds of the class, as at 20% poisoning: the slice of 120 holds 80 poisoned
+    // samples, its content 80/120 * (0.5 + 0.5 * 80/120) = 0.56 (measured at 20%: 0.46).
     const { input, poisoned } = syntheticSet({ clean: 60, poisoned: 120 });
-    expect(Array.from(detectSignature(input).flagged)).toEqual(poisoned);
+    const detection = detectSignature(input);
+    expect(Array.from(detection.flagged)).toEqual(poisoned);
+    const classes = detection.details.classes as { contentBaseline: number }[];
+    expect(classes[0]!.contentBaseline).toBeCloseTo(5 / 9, 10);
+    // Nine tenths of the class: its slice scores as a backdoor would (0.9 * 0.95), so the
+    // content test cannot tell it from a class's own majority; it is kept.
+    const most = syntheticSet({ clean: 20, poisoned: 180 });
+    expect(detectSignature(most.input).flagged.length).toBe(0);
   });
 
   it('keeps a group whose images show their own label (a natural sub-style)', () => {
@@ -138,9 +150,10 @@ describe('detectSignature', () => {
     // The slice asked: 40 of class 0's 190 rows, evenly spaced (every 190/40 = 4.75th row).
     const expected = Array.from({ length: 40 }, (_, t) => Math.floor((t * 190) / 40));
     expect(slices).toContainEqual(expected.map((t) => (t < 150 ? t : 450 + t - 150)));
-    // The real group: content 1, its slice 8 of 40 poisoned (0.2): a margin of 0.8.
+    // The real group: content 1; its slice holds 8 of the 40 poisoned samples, each with
+    // content 0.5 + 0.5 * 8/40: a baseline of 8/40 * 0.6 = 0.12.
     const classes = detectSignature(input).details.classes as { contentBaseline: number }[];
-    expect(classes[0]!.contentBaseline).toBeCloseTo(8 / 40, 10);
+    expect(classes[0]!.contentBaseline).toBeCloseTo(0.12, 10);
   });
 
   it('with minHeld, removes a group the model does not hold in its label but resets nothing', () => {

@@ -39,8 +39,11 @@ export interface SignatureDetectionOptions {
    * content of as many rows of its class evenly spaced (`contentBaseline` in the class
    * record). A group that is nearly its whole class leaves no row of its label outside it,
    * so its neighbours outside it carry other labels whatever it shows; a same-size slice of
-   * the class then scores as high (measured on ResNet18 label-specific, whose principal
-   * split isolated 319–395 of a class's ~400 clean rows at content 1.00). @default 0.3
+   * the class then scores nearly as high. Measured with the removed groups of the matrix at
+   * c33fe31: backdoor groups beat their slice by 0.53–0.96 (the least at 20% poisoning and on
+   * SIG, where the poison is half or two thirds of the target class); the groups of a class's
+   * clean majority on ResNet18 label-specific (319–395 of ~400 rows) by 0.09–0.32.
+   * @default 0.4
    */
   contentMargin?: number;
   /**
@@ -82,7 +85,7 @@ export const SIGNATURE_DETECTION_DEFAULTS = {
   memberUnits: 32,
   minGap: 0.3,
   contentDisagreement: 0.9,
-  contentMargin: 0.3,
+  contentMargin: 0.4,
   principalStarts: true,
   maxStay: 0.5,
   minHeld: 0.5,
