@@ -39,10 +39,12 @@ export interface SignatureDetectionOptions {
    * content of as many rows of its class evenly spaced (`contentBaseline` in the class
    * record). A group that is nearly its whole class leaves no row of its label outside it,
    * so its neighbours outside it carry other labels whatever it shows; a same-size slice of
-   * the class then scores nearly as high. Measured with the removed groups of the matrix at
-   * c33fe31: backdoor groups beat their slice by 0.53–0.96 (the least at 20% poisoning and on
-   * SIG, where the poison is half or two thirds of the target class); the groups of a class's
-   * clean majority on ResNet18 label-specific (319–395 of ~400 rows) by 0.09–0.32.
+   * the class then scores nearly as high. Measured on the groups the matrix removed at
+   * c33fe31: the 67 backdoor groups of the small CNN beat their slice by 0.53–0.98 (the least
+   * at 20% poisoning and on SIG, where the poison is two thirds or half of the target class);
+   * groups of a class's clean majority on ResNet18 label-specific (319–395 of ~400 rows) by
+   * 0.09–0.32. A poison that is nearly its whole target class would be missed for the same
+   * reason (see the trainer README for the rates measured).
    * @default 0.4
    */
   contentMargin?: number;
