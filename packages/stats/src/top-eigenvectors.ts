@@ -59,8 +59,9 @@ function orthonormaliseRows(q: Float64Array, k: number, size: number): void {
  * Rayleigh-Ritz step: `Q <- orth(A Q)` from a seeded random start until the sum of the Ritz
  * values settles, then the `k x k` projection `Q^T A Q` is decomposed by
  * {@link symmetricEigen}. Cost O(size^2 k) per iteration against the O(size^3) per sweep of
- * the full decomposition: for the top 40 axes of a 196-column covariance, a few
- * milliseconds instead of half a second. Convergence is geometric in
+ * the full decomposition: for the top 64 axes of a 196-column covariance, ten iterations
+ * took about 0.2 s against 0.47 s for {@link symmetricEigen} (one core, under load).
+ * Convergence is geometric in
  * `values[k] / values[k - 1]`; the subspace, not each vector, is what converges first, so use
  * it where the span matters (a projection that keeps most of the variance).
  *
