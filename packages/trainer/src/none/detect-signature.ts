@@ -252,18 +252,19 @@ export function detectSignature(
       if (candidate.group.length < o.minGroup || candidate.signature.length < o.minSignature) {
         continue;
       }
-      const content = input.groupDisagreement(Int32Array.from(candidate.group));
+      const members = Int32Array.from(candidate.group);
+      const content = input.groupDisagreement(members);
       record.content = Math.max(record.content ?? 0, content);
       if (content < o.contentDisagreement) continue;
-      const baseline = input.groupDisagreement(evenlySpaced(rows, candidate.group.length));
+      const baseline = input.groupDisagreement(evenlySpaced(rows, members.length));
       record.contentBaseline = baseline;
       if (content - baseline < o.contentMargin) continue;
-      const members = Int32Array.from(candidate.group);
+      // Held in its label by the model (nothing reset): only then are there trojan neurons.
       const held = o.minHeld !== null && input.groupStays ? input.groupStays(members, {}) : null;
       record.held = held;
       const learnt = held === null || held >= o.minHeld!;
       if (!learnt && candidate.principal) continue;
-      if (learnt && candidate.principal && o.maxStay !== null && input.groupStays) {
+      if (candidate.principal && o.maxStay !== null && input.groupStays) {
         const channels = channelsOf(input.patterns, candidate.signature);
         const stays = input.groupStays(members, channels);
         record.stays = stays;

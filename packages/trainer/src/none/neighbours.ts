@@ -42,7 +42,10 @@ export function inputFeatures(
  * evenly spaced rows: distances between images keep most of their variance at a fraction of
  * the cost of the neighbour search (MNIST 14x14: 196 values to 64 keep 95.6% of the
  * variance; 90% of the 10 nearest neighbours stay the same). Features with at most
- * `components` values are returned as they are.
+ * `components` values are returned as they are. The fit is `@none/stats`'
+ * `principalComponents` done on the tensors (covariance and projection as matrix products)
+ * with `topEigenvectors` for the axes: the float64 loops and full Jacobi decomposition of
+ * `principalComponents` would cost about as much as the search they shorten.
  */
 export function reduceFeatures(
   features: InputFeatures,
