@@ -123,6 +123,7 @@ export const noneSchema = z.strictObject({
       principalStarts: z.boolean().optional(),
       maxStay: z.number().min(0).max(1).nullable().optional(),
       minHeld: z.number().min(0).max(1).nullable().optional(),
+      seedContent: z.number().min(0).max(1).nullable().optional(),
     })
     .optional(),
 });

@@ -89,7 +89,60 @@ describe('detectSignature', () => {
       small.poisoned,
     );
     const { input } = syntheticSet({ clean: 150, poisoned: 40 });
-    expect(detectSignature(input, { minSignature: 21 }).flagged.length).toBe(0);
+    expect(detectSignature(input, { minSignature: 21, seedContent: null }).flagged.length).toBe(0);
+  });
+
+  it('flags a class by its seeds alone when no candidate has a signature, resetting nothing (seedContent)', () => {
+    // 20 trigger units but only 21 asked for: no signature candidate passes. The seeds are
+    // exactly the poisoned samples (content 1, their slice 0.12).
+    const { input, poisoned } = syntheticSet({ clean: 150, poisoned: 40 });
+    const detection = detectSignature(input, { minSignature: 21 });
+    expect(Array.from(detection.flagged)).toEqual(poisoned);
+    expect(detection.resetNeurons).toEqual({ fc: [] });
+    const classes = detection.details.classes as Record<string, unknown>[];
+    expect(classes[0]).toMatchObject({
+      flagged: true,
+      seedsOnly: true,
+      group: 40,
+      signature: 0,
+      seedContent: 1,
+      reset: false,
+    });
+    expect(classes[0]!.contentBaseline).toBeCloseTo(0.12, 10);
+    // The bar is inclusive and stricter than a signature group's: seeds whose content is
+    // 0.94 are kept, at 0.95 flagged; with `seedContent: null` they are never asked.
+    const at = (content: number) => ({
+      ...input,
+      groupDisagreement: (members: Int32Array) =>
+        members.length === 40 && members[0] === 450 ? content : 0,
+    });
+    const options = { minSignature: 21 };
+    expect(detectSignature(at(0.94), options).flagged.length).toBe(0);
+    expect(detectSignature(at(0.95), options).flagged.length).toBe(40);
+    const unasked = detectSignature(at(1), { ...options, seedContent: null });
+    expect(unasked.flagged.length).toBe(0);
+    expect((unasked.details.classes as { seedContent: unknown }[])[0]!.seedContent).toBeNull();
+    // A class whose candidate passed is not asked again.
+    const passed = detectSignature(input).details.classes as Record<string, unknown>[];
+    expect(passed[0]).toMatchObject({ flagged: true, seedsOnly: false, seedContent: null });
+  });
+
+  it('keeps a class whose seeds are its own hard cases (content below seedContent)', () => {
+    // Clean data where 30 samples of class 1 look like other classes (seeds) and their
+    // neighbours outside the set carry other labels 84% of the time (the most measured on
+    // a clean class's seeds, the 4,000-digit subset's 2s); no signature separates them.
+    const { input } = syntheticSet({ clean: 150, poisoned: 0 });
+    const hard = new Set(Array.from({ length: 30 }, (_, t) => 150 + 5 * t));
+    const clean = {
+      ...input,
+      disagreement: input.labels.map((_, i) => (hard.has(i) ? 0.6 : 0)),
+      groupDisagreement: (members: Int32Array) =>
+        Array.from(members).every((i) => hard.has(i)) ? 0.84 : 0.1,
+    };
+    const detection = detectSignature(clean);
+    expect(detection.flagged.length).toBe(0);
+    const classes = detection.details.classes as { seedContent: number | null }[];
+    expect(classes.map((c) => c.seedContent)).toEqual([null, 0.84, null]);
   });
 
   it('starts from the principal direction when no sample is a seed, with principalStarts', () => {
