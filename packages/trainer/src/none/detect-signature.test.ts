@@ -102,7 +102,7 @@ describe('detectSignature', () => {
     const classes = detection.details.classes as Record<string, unknown>[];
     expect(classes[0]).toMatchObject({
       flagged: true,
-      seedsOnly: true,
+      seedsFlagged: true,
       group: 40,
       signature: 0,
       seedContent: 1,
@@ -124,7 +124,44 @@ describe('detectSignature', () => {
     expect((unasked.details.classes as { seedContent: unknown }[])[0]!.seedContent).toBeNull();
     // A class whose candidate passed is not asked again.
     const passed = detectSignature(input).details.classes as Record<string, unknown>[];
-    expect(passed[0]).toMatchObject({ flagged: true, seedsOnly: false, seedContent: null });
+    expect(passed[0]).toMatchObject({ flagged: true, seedsFlagged: false, seedContent: null });
+  });
+
+  it('adds the seeds beside a flagged group the model does not hold, and only then', () => {
+    const { input, poisoned } = syntheticSet({ clean: 150, poisoned: 40 });
+    // Eight clean 0s are seeds too, and the seeds as a whole show other classes (content 1).
+    const extra = [3, 20, 41, 60, 88, 101, 120, 149];
+    const seeds = new Set([...poisoned, ...extra]);
+    const withExtra = {
+      ...input,
+      disagreement: input.labels.map((_, i) => (seeds.has(i) ? 0.9 : 0)),
+      groupDisagreement: (members: Int32Array) =>
+        members.length === seeds.size && Array.from(members).every((i) => seeds.has(i))
+          ? 1
+          : input.groupDisagreement(members),
+    };
+    // The model predicts the poisoned samples as the classes they show (held 20%).
+    const unlearnt = {
+      ...withExtra,
+      groupStays: (members: Int32Array) =>
+        Array.from(members).every((i) => poisoned.includes(i)) ? 0.2 : 1,
+    };
+    const detection = detectSignature(unlearnt);
+    expect(Array.from(detection.flagged)).toEqual([...extra, ...poisoned]);
+    expect(detection.resetNeurons).toEqual({ fc: [] });
+    const classes = detection.details.classes as Record<string, unknown>[];
+    expect(classes[0]).toMatchObject({
+      group: 48,
+      held: 0.2,
+      reset: false,
+      seedsFlagged: true,
+      seedContent: 1,
+    });
+    // A group the model holds: its signature is the trigger's, reset; the seeds are not asked.
+    const learnt = detectSignature({ ...withExtra, groupStays: () => 1 });
+    expect(Array.from(learnt.flagged)).toEqual(poisoned);
+    const learntClasses = learnt.details.classes as Record<string, unknown>[];
+    expect(learntClasses[0]).toMatchObject({ seedsFlagged: false, seedContent: null });
   });
 
   it('keeps a class whose seeds are its own hard cases (content below seedContent)', () => {
