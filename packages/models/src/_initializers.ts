@@ -35,5 +35,9 @@ export function drawInitializer(
   }
   const hasSeed = 'seed' in config.config;
   const initializer = factory(hasSeed ? { ...config.config, seed } : config.config);
-  return tf.tidy(() => initializer.apply(shape).dataSync() as Float32Array).slice();
+  // Read outside `tf.tidy`, which walks a returned typed array value by value.
+  const drawn = tf.tidy(() => initializer.apply(shape));
+  const values = Float32Array.from(drawn.dataSync() as Float32Array);
+  drawn.dispose();
+  return values;
 }

@@ -234,7 +234,9 @@ function trainStep(
   }, variables);
   optimizer.applyGradients(variables.map((v) => grads[v.name]!));
   const loss = value.dataSync()[0]!;
-  const predicted = tf.tidy(() => tf.argMax(logits!, 1).dataSync() as Int32Array);
+  const classes = tf.argMax(logits!, 1);
+  const predicted = classes.dataSync() as Int32Array;
+  classes.dispose();
   let hits = 0;
   for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) hits += 1;
   tf.dispose([x, y, labelTensor, value, logits!, ...Object.values(grads)]);

@@ -25,16 +25,27 @@ export function inputFeatures(
   const [n, h, w, c] = shape as [number, number, number, number];
   const fh = Math.ceil(h / maxSide);
   const fw = Math.ceil(w / maxSide);
-  return tf.tidy(() => {
+  const pooled = tf.tidy(() => {
     let x: tf.Tensor4D = tf.tensor4d(
       images instanceof Uint8Array ? Float32Array.from(images) : images,
       [n, h, w, c],
     );
     if (images instanceof Uint8Array) x = tf.mul(x, 1 / 255);
-    const pooled = fh > 1 || fw > 1 ? tf.avgPool(x, [fh, fw], [fh, fw], 'valid') : x;
-    const d = pooled.shape.slice(1).reduce((a, b) => a * b, 1);
-    return { n, d, rows: tf.reshape(pooled, [n, d]).dataSync() as Float32Array };
+    const out = fh > 1 || fw > 1 ? tf.avgPool(x, [fh, fw], [fh, fw], 'valid') : x;
+    return tf.reshape(out, [n, out.size / Math.max(1, n)]);
   });
+  return { n, d: pooled.shape[1]!, rows: readAndDispose(pooled) };
+}
+
+/**
+ * The values of a tensor, which is then disposed. Read outside `tf.tidy`: a typed array
+ * returned from `tidy` is walked element by element for tensors to keep (about 1.6 µs per
+ * distinct value: 0.65 s for the 8,000 x 64 reduced MNIST features).
+ */
+function readAndDispose(tensor: tf.Tensor): Float32Array {
+  const values = tensor.dataSync() as Float32Array;
+  tensor.dispose();
+  return values;
 }
 
 /**
@@ -56,7 +67,7 @@ export function reduceFeatures(
   if (d <= components || n < 2) return features;
   const step = Math.max(1, Math.floor(n / fitRows));
   const fitted = Math.ceil(n / step);
-  return tf.tidy(() => {
+  const reduced = tf.tidy(() => {
     const all = tf.tensor2d(rows, [n, d]);
     const sample = tf.gather(all, tf.range(0, n, step, 'int32'));
     const mean = tf.mean(sample, 0);
@@ -68,9 +79,9 @@ export function reduceFeatures(
       maxIterations: 10,
     });
     const axes = tf.tensor2d(Float32Array.from(vectors), [components, d]);
-    const reduced = tf.matMul(tf.sub(all, mean), axes, false, true);
-    return { n, d: components, rows: reduced.dataSync() as Float32Array };
+    return tf.matMul(tf.sub(all, mean), axes, false, true);
   });
+  return { n, d: components, rows: readAndDispose(reduced) };
 }
 
 /**
