@@ -115,6 +115,7 @@ export const noneSchema = z.strictObject({
       restOn: z.number().min(0).max(1).optional(),
       minSignature: z.number().int().positive().optional(),
       minGroup: z.number().int().positive().optional(),
+      minGroupShare: z.number().min(0).max(1).optional(),
       strictRestOn: z.number().min(0).max(1).nullable().optional(),
       memberUnits: z.number().int().positive().optional(),
       minGap: z.number().min(0).max(1).optional(),

@@ -82,12 +82,18 @@ describe('detectSignature', () => {
     expect(detection.resetNeurons.fc).toEqual([]);
   });
 
-  it('needs minGroup samples and minSignature units', () => {
-    const small = syntheticSet({ clean: 150, poisoned: 12 });
+  it('needs minGroup samples, minGroupShare of the set, and minSignature units', () => {
+    // 458 samples: the share (0.25%) asks for 1, the floor for 10.
+    const small = syntheticSet({ clean: 150, poisoned: 8 });
     expect(detectSignature(small.input).flagged.length).toBe(0);
-    expect(Array.from(detectSignature(small.input, { minGroup: 10 }).flagged)).toEqual(
+    expect(Array.from(detectSignature(small.input, { minGroup: 5 }).flagged)).toEqual(
       small.poisoned,
     );
+    // 490 samples, 40 poisoned: a share of 8% asks for 39 (40 flagged), of 9% for 44 (none;
+    // the seeds, 40, are then too few as well).
+    const share = syntheticSet({ clean: 150, poisoned: 40 });
+    expect(detectSignature(share.input, { minGroupShare: 0.08 }).flagged.length).toBe(40);
+    expect(detectSignature(share.input, { minGroupShare: 0.09 }).flagged.length).toBe(0);
     const { input } = syntheticSet({ clean: 150, poisoned: 40 });
     expect(detectSignature(input, { minSignature: 21, seedContent: null }).flagged.length).toBe(0);
   });

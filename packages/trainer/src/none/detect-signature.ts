@@ -12,7 +12,15 @@ export interface SignatureDetectionOptions {
   restOn?: number;
   /** A class is backdoored only with at least this many signature units ... @default 16 */
   minSignature?: number;
-  /** ... held by a group of at least this many samples. @default 20 */
+  /**
+   * ... held by a group of at least `minGroupShare` of the training set (rounded) and at
+   * least `minGroup` samples. A share, because a backdoor's share of the data is what stays
+   * when the data shrinks: a label-specific attack at 5% puts 0.5% of the samples in each
+   * class (40 of 8,000 digits, but 12–28 of the 4,000-digit subset, where an absolute 20
+   * missed every class with fewer than 20). @default 0.0025 (20 of 8,000 samples)
+   */
+  minGroupShare?: number;
+  /** The floor of that bound, for small sets. @default 10 */
   minGroup?: number;
   /**
    * A third start from the seeds is refined by units the rest of the class holds on at most
@@ -98,7 +106,8 @@ export const SIGNATURE_DETECTION_DEFAULTS = {
   groupOn: 0.9,
   restOn: 0.1,
   minSignature: 16,
-  minGroup: 20,
+  minGroupShare: 0.0025,
+  minGroup: 10,
   strictRestOn: 0.02,
   memberUnits: 32,
   minGap: 0.3,
@@ -187,7 +196,7 @@ export interface SignatureClassRecord {
  * 3. Signature: the units on for ≥ `groupOn` of a group and ≤ `restOn` of the rest of its
  *    class — neurons the group holds on their linear piece, the paper's trojan neurons.
  * 4. Test: the candidate with the largest signature that has ≥ `minSignature` units, ≥
- *    `minGroup` samples, and whose images look like other classes (their nearest neighbours
+ *    `minGroup` samples (`minGroupShare` of the set), and whose images look like other classes (their nearest neighbours
  *    outside the group carry other labels ≥ `contentDisagreement` of the time, and by
  *    `contentMargin` more often than those of a same-size slice of the class) is flagged.
  *    A natural sub-style (slanted ones among the ones) fails the last test. With `maxStay`,
@@ -216,6 +225,7 @@ export function detectSignature(
   const n = labels.length;
   const bits = concatenatePatterns(input.patterns, n);
   const units = bits.length / Math.max(1, n);
+  const minGroup = Math.max(o.minGroup, Math.round(o.minGroupShare * n));
 
   const flagged: number[] = [];
   const resetUnits = new Set<number>();
@@ -239,7 +249,7 @@ export function detectSignature(
       reset: false,
     };
     classes.push(record);
-    if (rows.length < 2 * o.minGroup) continue;
+    if (rows.length < 2 * minGroup) continue;
     const patterns = new ClassPatterns(bits, units, rows);
 
     // 2. Candidate groups, from two starts: the seeds' side of their separating direction
@@ -247,7 +257,7 @@ export function detectSignature(
     // (`principalStarts`) the two sides of the class's principal direction (where a large
     // trigger makes poisoned images each other's neighbours, so they are not seeds).
     const candidates: { group: number[]; signature: number[]; principal?: boolean }[] = [];
-    if (seeds.length >= o.minGroup) {
+    if (seeds.length >= minGroup) {
       const split = jenksTwoClassSplit(patterns.project(seeds, patterns.difference(seeds)));
       const high = seeds.filter((_, t) => split.highMask[t]);
       candidates.push(
@@ -279,7 +289,7 @@ export function detectSignature(
     for (const candidate of candidates) {
       record.group = Math.max(record.group, candidate.group.length);
       record.signature = Math.max(record.signature, candidate.signature.length);
-      if (candidate.group.length < o.minGroup || candidate.signature.length < o.minSignature) {
+      if (candidate.group.length < minGroup || candidate.signature.length < o.minSignature) {
         continue;
       }
       const members = Int32Array.from(candidate.group);
@@ -314,7 +324,7 @@ export function detectSignature(
     // passed, or beside a flagged group the model does not hold (its signature is then the
     // images' true classes, which need not cover the whole backdoor).
     const unheld = record.flagged && !record.reset;
-    if ((!record.flagged || unheld) && o.seedContent !== null && seeds.length >= o.minGroup) {
+    if ((!record.flagged || unheld) && o.seedContent !== null && seeds.length >= minGroup) {
       const members = Int32Array.from(seeds);
       const content = input.groupDisagreement(members);
       record.seedContent = content;
