@@ -93,10 +93,10 @@ export interface SignatureDetectionOptions {
    * (signatures of 1–3 units at the warm-up; undefended ASR 29–76% after 10 epochs), a
    * target class whose signature candidates are its clean side (SIG seed 1), and, beside a
    * group the model does not hold (NiN 1/4 BadNets: 93 of ~200 poisoned samples, held 1–9%),
-   * the rest of the backdoor. Measured on the robustness matrix's data (the seeds depend on the data only):
-   * the target classes' seeds of all-to-one attacks score 0.95–1.00 on the small CNN's 8,000
-   * digits, 0.97–0.98 on the 4,000-digit subset; the seeds of the clean classes of every
-   * cell at most 0.82 and 0.84. `null`: no such group. @default 0.95
+   * the rest of the backdoor. Measured on the robustness matrix's data (the seeds depend on
+   * the data only): the target classes' seeds of all-to-one attacks score 0.95–1.00 on the
+   * small CNN's 8,000 digits, 0.97–0.98 on the 4,000-digit subset; the seeds of the clean
+   * classes of every cell at most 0.82 and 0.84. `null`: no such group. @default 0.95
    */
   seedContent?: number | null;
 }
@@ -196,9 +196,10 @@ export interface SignatureClassRecord {
  * 3. Signature: the units on for ≥ `groupOn` of a group and ≤ `restOn` of the rest of its
  *    class — neurons the group holds on their linear piece, the paper's trojan neurons.
  * 4. Test: the candidate with the largest signature that has ≥ `minSignature` units, ≥
- *    `minGroup` samples (`minGroupShare` of the set), and whose images look like other classes (their nearest neighbours
- *    outside the group carry other labels ≥ `contentDisagreement` of the time, and by
- *    `contentMargin` more often than those of a same-size slice of the class) is flagged.
+ *    `minGroupShare` of the set (and ≥ `minGroup`) samples, and whose images look like other
+ *    classes (their nearest neighbours outside the group carry other labels ≥
+ *    `contentDisagreement` of the time, and by `contentMargin` more often than those of a
+ *    same-size slice of the class) is flagged.
  *    A natural sub-style (slanted ones among the ones) fails the last test. With `maxStay`,
  *    a group started from the principal direction must also leave its class when its
  *    signature channels are zeroed (at most `maxStay` of it still predicted as its label): a
