@@ -151,7 +151,10 @@ export function noneDefense(options: NoneDefenseOptions = {}): Defense<NoneDefen
             onEvent: (event) => context.emit({ type: 'none', event }),
             onCheckpoint: async (noneState) => {
               state.none = structuredClone({ ...noneState, optimizer: undefined });
-              const optimizer = noneState.optimizer ?? warmupOptimizer;
+              // Without fine-tune epochs the rounds' optimizer never trains: the checkpoint
+              // keeps the warm-up's, which the model then trains on with.
+              const fineTune = none.epochsPerRound > 0 ? noneState.optimizer : undefined;
+              const optimizer = fineTune ?? warmupOptimizer;
               await context.checkpoint(built, optimizer ? { optimizer } : {});
             },
           });
@@ -190,12 +193,14 @@ export function noneDefense(options: NoneDefenseOptions = {}): Defense<NoneDefen
               schedule: scaleSchedule(context.training.schedule, totalEpochs, epochs),
             });
           } else {
-            // The NONE model trains on to the full budget instead of starting over. When
-            // nothing was removed (nothing to unlearn; clean data costs no second training) it
-            // keeps the warm-up's optimizer when no round trained, as plain training would;
-            // after a removal it trains on the kept samples with a fresh optimizer.
+            // The NONE model trains on to the full budget instead of starting over (on the
+            // kept samples after a removal; when nothing was removed, clean data costs no
+            // second training). When no round fine-tuned it, it keeps the warm-up's
+            // optimizer, as plain training would: with a fresh Adam state in the middle of
+            // training, NiN 1/4 BadNets seed 2 ended at 85.90% BA after its removal, with the
+            // warm-up's at 88.70% (undefended 89.00%).
             const trained = warmedUp() + fineTuned(state.none);
-            const carry = removed.length === 0 && fineTuned(state.none) === 0;
+            const carry = fineTuned(state.none) === 0;
             await context.trainPhase(built, 'retrain', Math.max(0, totalEpochs - trained), {
               firstEpoch: trained,
               ...(removed.length > 0 ? { indices: kept() } : {}),
