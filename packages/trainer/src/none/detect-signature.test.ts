@@ -140,7 +140,7 @@ describe('detectSignature', () => {
     const seeds = new Set([...poisoned, ...extra]);
     const withExtra = {
       ...input,
-      disagreement: input.labels.map((_, i) => (seeds.has(i) ? 0.9 : 0)),
+      disagreement: Array.from(input.labels, (_, i) => (seeds.has(i) ? 0.9 : 0)),
       groupDisagreement: (members: Int32Array) =>
         members.length === seeds.size && Array.from(members).every((i) => seeds.has(i))
           ? 1
@@ -178,7 +178,7 @@ describe('detectSignature', () => {
     const hard = new Set(Array.from({ length: 30 }, (_, t) => 150 + 5 * t));
     const clean = {
       ...input,
-      disagreement: input.labels.map((_, i) => (hard.has(i) ? 0.6 : 0)),
+      disagreement: Array.from(input.labels, (_, i) => (hard.has(i) ? 0.6 : 0)),
       groupDisagreement: (members: Int32Array) =>
         Array.from(members).every((i) => hard.has(i)) ? 0.84 : 0.1,
     };
