@@ -227,6 +227,9 @@ export function detectSignature(
   const bits = concatenatePatterns(input.patterns, n);
   const units = bits.length / Math.max(1, n);
   const minGroup = Math.max(o.minGroup, Math.round(o.minGroupShare * n));
+  /** The share of `members` the model predicts as their label, nothing reset (`minHeld`). */
+  const heldShare = (members: Int32Array) =>
+    o.minHeld !== null && input.groupStays ? input.groupStays(members, {}) : null;
 
   const flagged: number[] = [];
   const resetUnits = new Set<number>();
@@ -301,7 +304,7 @@ export function detectSignature(
       record.contentBaseline = baseline;
       if (content - baseline < o.contentMargin) continue;
       // Held in its label by the model (nothing reset): only then are there trojan neurons.
-      const held = o.minHeld !== null && input.groupStays ? input.groupStays(members, {}) : null;
+      const held = heldShare(members);
       record.held = held;
       const learnt = held === null || held >= o.minHeld!;
       if (!learnt && candidate.principal) continue;
@@ -330,8 +333,8 @@ export function detectSignature(
       const content = input.groupDisagreement(members);
       record.seedContent = content;
       const baseline =
-        content >= o.seedContent ? input.groupDisagreement(evenlySpaced(rows, seeds.length)) : 0;
-      if (content >= o.seedContent && content - baseline >= o.contentMargin) {
+        content >= o.seedContent ? input.groupDisagreement(evenlySpaced(rows, seeds.length)) : null;
+      if (baseline !== null && content - baseline >= o.contentMargin) {
         record.seedsFlagged = true;
         if (unheld) {
           chosen = [...new Set([...chosen, ...seeds])];
@@ -341,8 +344,7 @@ export function detectSignature(
           record.signature = 0;
           record.content = content;
           record.contentBaseline = baseline;
-          record.held =
-            o.minHeld !== null && input.groupStays ? input.groupStays(members, {}) : null;
+          record.held = heldShare(members);
         }
         record.group = chosen.length;
       }

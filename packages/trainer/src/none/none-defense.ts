@@ -151,10 +151,7 @@ export function noneDefense(options: NoneDefenseOptions = {}): Defense<NoneDefen
             onEvent: (event) => context.emit({ type: 'none', event }),
             onCheckpoint: async (noneState) => {
               state.none = structuredClone({ ...noneState, optimizer: undefined });
-              // Without fine-tune epochs the rounds' optimizer never trains: the checkpoint
-              // keeps the warm-up's, which the model then trains on with.
-              const fineTune = none.epochsPerRound > 0 ? noneState.optimizer : undefined;
-              const optimizer = fineTune ?? warmupOptimizer;
+              const optimizer = noneState.optimizer ?? warmupOptimizer;
               await context.checkpoint(built, optimizer ? { optimizer } : {});
             },
           });

@@ -160,7 +160,10 @@ export async function runNone(
     });
     return optimizer;
   };
-  if (state.phase === 'train') {
+  // Without fine-tune epochs (`signature`) no optimizer is made: a checkpoint then carries
+  // none, and the caller's (the warm-up's) stays the one the model trains on with.
+  const fineTunes = none.epochsPerRound > 0;
+  if (state.phase === 'train' && fineTunes) {
     newOptimizer();
     if (state.optimizer) optimizer!.setState(state.optimizer);
   }
@@ -194,7 +197,7 @@ export async function runNone(
         }
         state.phase = 'train';
         state.epochInRound = 0;
-        newOptimizer();
+        if (fineTunes) newOptimizer();
         await checkpoint();
       }
       const kept = keptSamples();
