@@ -125,6 +125,7 @@ export const noneSchema = z.strictObject({
       maxStay: z.number().min(0).max(1).nullable().optional(),
       minHeld: z.number().min(0).max(1).nullable().optional(),
       seedContent: z.number().min(0).max(1).nullable().optional(),
+      seedMemberContent: z.number().min(0).max(1).nullable().optional(),
     })
     .optional(),
 });

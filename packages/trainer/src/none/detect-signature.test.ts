@@ -170,6 +170,58 @@ describe('detectSignature', () => {
     expect(learntClasses[0]).toMatchObject({ seedsFlagged: false, seedContent: null });
   });
 
+  it('removes of flagged seeds only those whose own neighbours outside the set show other classes (seedMemberContent)', () => {
+    const { input, poisoned } = syntheticSet({ clean: 150, poisoned: 40 });
+    // Six clean 0s are seeds too; the seeds as a whole show other classes (content 1).
+    const extra = [3, 20, 41, 60, 88, 101];
+    const seeds = new Set([...poisoned, ...extra]);
+    // Per seed, outside the flagged set: a poisoned image's neighbours all show its source
+    // (1.0); the clean seeds' own share is 0.5, 0.8, 0.89, 0.9, 0.95, 1 (the bar is inclusive).
+    const own = new Map(extra.map((i, t) => [i, [0.5, 0.8, 0.89, 0.9, 0.95, 1][t]!]));
+    const asked: number[][] = [];
+    const withExtra: SignatureInput = {
+      ...input,
+      disagreement: Array.from(input.labels, (_, i) => (seeds.has(i) ? 0.9 : 0)),
+      groupDisagreement: (members) =>
+        members.length === seeds.size && Array.from(members).every((i) => seeds.has(i))
+          ? 1
+          : input.groupDisagreement(members),
+      memberDisagreement: (set, rows) => {
+        expect(new Set(set)).toEqual(seeds);
+        asked.push(Array.from(rows));
+        return Array.from(rows, (i) => own.get(i) ?? 1);
+      },
+    };
+    const options = { minSignature: 21 };
+    const detection = detectSignature(withExtra, options);
+    expect(Array.from(detection.flagged)).toEqual([60, 88, 101, ...poisoned]);
+    expect(asked).toEqual([[...extra, ...poisoned]]);
+    const classes = detection.details.classes as Record<string, unknown>[];
+    expect(classes[0]).toMatchObject({
+      flagged: true,
+      seedsFlagged: true,
+      group: 43,
+      seedsKept: 3,
+    });
+    // `null`, or no per-member witness: every seed goes.
+    const all = detectSignature(withExtra, { ...options, seedMemberContent: null });
+    expect(all.flagged.length).toBe(46);
+    const { memberDisagreement: _, ...blind } = withExtra;
+    expect(detectSignature(blind, options).flagged.length).toBe(46);
+    // Beside a group the model does not hold, the group's members are not asked.
+    asked.length = 0;
+    const unheld = detectSignature({
+      ...withExtra,
+      memberDisagreement: (_set, rows) => {
+        asked.push(Array.from(rows));
+        return Array.from(rows, (i) => own.get(i) ?? 1);
+      },
+      groupStays: (members) => (Array.from(members).every((i) => poisoned.includes(i)) ? 0.2 : 1),
+    });
+    expect(Array.from(unheld.flagged)).toEqual([60, 88, 101, ...poisoned]);
+    expect(asked).toEqual([extra]);
+  });
+
   it('keeps a class whose seeds are its own hard cases (content below seedContent)', () => {
     // Clean data where 30 samples of class 1 look like other classes (seeds) and their
     // neighbours outside the set carry other labels 84% of the time (the most measured on

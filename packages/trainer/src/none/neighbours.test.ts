@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { inputFeatures, labelDisagreement, nearestNeighbours, reduceFeatures } from './neighbours';
+import {
+  inputFeatures,
+  labelDisagreement,
+  nearestNeighbours,
+  neighbourWitness,
+  reduceFeatures,
+} from './neighbours';
 
 /** Brute force: the k nearest rows of `q` (squared Euclidean), ties broken by index. */
 function bruteForce(rows: Float32Array, d: number, q: number, k: number, exclude?: Uint8Array) {
@@ -104,5 +110,34 @@ describe('reduceFeatures', () => {
   it('returns features with at most `components` values as they are', () => {
     const features = { n: 2, d: 3, rows: Float32Array.from([1, 2, 3, 4, 5, 6]) };
     expect(reduceFeatures(features, 3)).toBe(features);
+  });
+});
+
+describe('neighbourWitness', () => {
+  // One-pixel images on a line: 0s at 0-0.05, 1s at 0.50-0.56, and two images at 0.07 and
+  // 0.08 that look like 0s but carry label 1 (poisoned). Neighbours by |a - b|, k = 2.
+  const values = [0, 0.02, 0.04, 0.05, 0.5, 0.51, 0.53, 0.56, 0.07, 0.08];
+  const labels = Int32Array.from([0, 0, 0, 0, 1, 1, 1, 1, 1, 1]);
+  const dataset = {
+    images: Float32Array.from(values),
+    shape: [10, 1, 1, 1] as [number, number, number, number],
+    labels,
+    numClasses: 2,
+  };
+  const witness = neighbourWitness(dataset, 2);
+
+  it('gives each sample the share of its neighbours with another label (hand-computed)', () => {
+    // 0.05: 0.04 (label 0), 0.07 (1) -> 1/2; 0.07: 0.08 (1), 0.05 (0) -> 1/2; 0.08: 0.07, 0.05 -> 1/2.
+    expect(Array.from(witness.disagreement)).toEqual([0, 0, 0, 0.5, 0, 0, 0, 0, 0.5, 0.5]);
+  });
+
+  it('asks the members of a set about their neighbours outside the set (hand-computed)', () => {
+    const set = Int32Array.from([8, 9, 4]);
+    // Outside the set: 0.07 and 0.08 have 0.05 and 0.04 (0s) -> 1; 0.50 has 0.51, 0.53 -> 0.
+    expect(Array.from(witness.memberDisagreement!(set, Int32Array.from([8, 9, 4])))).toEqual([
+      1, 1, 0,
+    ]);
+    // The group's share is the mean over its members.
+    expect(witness.groupDisagreement(Int32Array.from([8, 9]))).toBe(1);
   });
 });
