@@ -170,56 +170,69 @@ describe('detectSignature', () => {
     expect(learntClasses[0]).toMatchObject({ seedsFlagged: false, seedContent: null });
   });
 
-  it('removes of flagged seeds only those whose own neighbours outside the set show other classes (seedMemberContent)', () => {
+  it('grows flagged seeds by the rows beside them, then keeps those that look like their label (seedMemberContent)', () => {
     const { input, poisoned } = syntheticSet({ clean: 150, poisoned: 40 });
-    // Six clean 0s are seeds too; the seeds as a whole show other classes (content 1).
+    // The seeds miss four poisoned samples and hold six clean 0s; as a whole they show other
+    // classes (content 1).
+    const missed = poisoned.slice(0, 4);
     const extra = [3, 20, 41, 60, 88, 101];
-    const seeds = new Set([...poisoned, ...extra]);
-    // Per seed, outside the flagged set: a poisoned image's neighbours all show its source
-    // (1.0); the clean seeds' own share is 0.5, 0.8, 0.89, 0.9, 0.95, 1 (the bar is inclusive).
+    const seeds = new Set([...poisoned.slice(4), ...extra]);
+    // Per row, outside the set asked about: a missed poisoned sample's neighbours are the
+    // found ones, so once they are in the set it shows its source (0.9); a poisoned seed shows
+    // its source (1); the clean seeds' own shares are 0.5, 0.8, 0.89, 0.9, 0.95 and 1 (the bar
+    // is inclusive); other clean 0s show their label (0).
     const own = new Map(extra.map((i, t) => [i, [0.5, 0.8, 0.89, 0.9, 0.95, 1][t]!]));
-    const asked: number[][] = [];
-    const withExtra: SignatureInput = {
+    const calls: { set: number[]; asked: number[] }[] = [];
+    const share = (set: Set<number>, i: number) =>
+      missed.includes(i)
+        ? set.has(poisoned[4]!)
+          ? 0.9
+          : 0.2
+        : poisoned.includes(i)
+          ? 1
+          : (own.get(i) ?? 0);
+    const withSeeds: SignatureInput = {
       ...input,
       disagreement: Array.from(input.labels, (_, i) => (seeds.has(i) ? 0.9 : 0)),
       groupDisagreement: (members) =>
         members.length === seeds.size && Array.from(members).every((i) => seeds.has(i))
           ? 1
           : input.groupDisagreement(members),
-      memberDisagreement: (set, rows) => {
-        expect(new Set(set)).toEqual(seeds);
-        asked.push(Array.from(rows));
-        return Array.from(rows, (i) => own.get(i) ?? 1);
+      memberDisagreement: (set, asked) => {
+        calls.push({ set: Array.from(set), asked: Array.from(asked) });
+        return Array.from(asked, (i) => share(new Set(set), i));
       },
     };
+    // 20 trigger units, 21 asked for: the class is flagged by its seeds alone.
     const options = { minSignature: 21 };
-    const detection = detectSignature(withExtra, options);
+    const detection = detectSignature(withSeeds, options);
     expect(Array.from(detection.flagged)).toEqual([60, 88, 101, ...poisoned]);
-    expect(asked).toEqual([[...extra, ...poisoned]]);
     const classes = detection.details.classes as Record<string, unknown>[];
     expect(classes[0]).toMatchObject({
       flagged: true,
       seedsFlagged: true,
       group: 43,
-      seedsKept: 3,
+      seedsGrown: 4,
+      seedsPruned: 3,
     });
-    // `null`, or no per-member witness: every seed goes.
-    const all = detectSignature(withExtra, { ...options, seedMemberContent: null });
-    expect(all.flagged.length).toBe(46);
-    const { memberDisagreement: _, ...blind } = withExtra;
-    expect(detectSignature(blind, options).flagged.length).toBe(46);
-    // Beside a group the model does not hold, the group's members are not asked.
-    asked.length = 0;
+    // Two growth rounds (the second adds nothing), then the members are asked.
+    expect(calls.length).toBe(3);
+    expect(calls[0]!.asked.length).toBe(150 + 40 - seeds.size);
+    expect(new Set(calls[2]!.asked)).toEqual(new Set([...seeds, ...missed]));
+    // `null`, or no per-member witness: the seeds go as they are.
+    const unasked = detectSignature(withSeeds, { ...options, seedMemberContent: null });
+    expect(Array.from(unasked.flagged)).toEqual([...extra, ...poisoned.slice(4)]);
+    const { memberDisagreement: _, ...blind } = withSeeds;
+    expect(detectSignature(blind, options).flagged.length).toBe(42);
+    // Beside a group the model does not hold (here all 40 poisoned samples), only the seeds
+    // outside the group are asked.
+    calls.length = 0;
     const unheld = detectSignature({
-      ...withExtra,
-      memberDisagreement: (_set, rows) => {
-        asked.push(Array.from(rows));
-        return Array.from(rows, (i) => own.get(i) ?? 1);
-      },
+      ...withSeeds,
       groupStays: (members) => (Array.from(members).every((i) => poisoned.includes(i)) ? 0.2 : 1),
     });
     expect(Array.from(unheld.flagged)).toEqual([60, 88, 101, ...poisoned]);
-    expect(asked).toEqual([extra]);
+    expect(calls.at(-1)!.asked).toEqual(extra);
   });
 
   it('keeps a class whose seeds are its own hard cases (content below seedContent)', () => {
