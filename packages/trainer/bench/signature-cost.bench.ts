@@ -1,7 +1,7 @@
 // Where the signature detection spends its time: trains a small CNN on the embedded MNIST
 // poisoned with BadNets (5%, target 0) for the warm-up epochs, then times each stage of one
 // detection (probe, input-space neighbours, the detection with its group tests).
-// Run: pnpm --filter @none/trainer exec tsx bench/signature-cost.bench.ts [seed] [size] [seeded-only]
+// Run: pnpm --filter @none/trainer exec tsx bench/signature-cost.bench.ts [seed] [size] [seeded-only|all] [small-cnn|mlp] [threads]
 import { poisonDataset } from '@none/attacks';
 import { initBackend } from '@none/backend';
 import { loadEmbeddedMnist } from '@none/data';
@@ -15,15 +15,18 @@ import { smallCnnWithOptimizer } from './_small-cnn';
 const seed = Number(process.argv[2] ?? 0);
 const size = Number(process.argv[3] ?? 3);
 const seededOnly = process.argv[4] === 'seeded-only';
-const backend = await initBackend({ threads: 1 });
+const architecture = process.argv[5] === 'mlp' ? 'mlp' : 'small-cnn';
+const backend = await initBackend({ threads: Number(process.argv[6] ?? 1) });
 const { train } = loadEmbeddedMnist();
 const poisoned = poisonDataset(
   train,
   { type: 'badnets', target: 0, labelMode: 'all-to-one', size },
   { rate: 0.05, seed },
 );
-console.log(`backend: ${backend.description}; BadNets ${size}x${size}, seed ${seed}`);
-const { model, metadata, optimizer } = smallCnnWithOptimizer(seed);
+console.log(
+  `backend: ${backend.description}; ${architecture}, BadNets ${size}x${size}, seed ${seed}`,
+);
+const { model, metadata, optimizer } = smallCnnWithOptimizer(seed, architecture);
 const dataset = poisoned.dataset;
 await trainEpochs(model, dataset, { epochs: 2, optimizer, seed });
 const time = async <T>(name: string, f: () => T | Promise<T>): Promise<T> => {
