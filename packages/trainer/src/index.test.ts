@@ -32,6 +32,7 @@ it('exports exactly its public API', () => {
       "labelDisagreement",
       "learningRateAt",
       "nearestNeighbours",
+      "neighbourWitness",
       "noneDefense",
       "predictLogits",
       "range",

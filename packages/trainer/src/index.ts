@@ -49,6 +49,7 @@ export {
   inputFeatures,
   labelDisagreement,
   nearestNeighbours,
+  neighbourWitness,
 } from './none/neighbours';
 export {
   type NoneDefenseOptions,
