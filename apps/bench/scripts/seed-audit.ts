@@ -7,7 +7,7 @@
 // rebuilt from each run's config, the removals read from its `removed.json`.
 //
 // Run (after `none bench` wrote the runs):
-//   pnpm --filter @none/bench exec tsx scripts/seed-audit.ts [ids,comma,separated] [bar] [suite-dir]
+//   pnpm --filter @none/bench exec tsx scripts/seed-audit.ts [ids,comma,separated] [bar] [suite-dir] [seeds]
 // e.g. `tsx scripts/seed-audit.ts dynamic-patch/seed0,wanet/seed1 0.9`.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +22,7 @@ import { robustnessSuite } from '../src/suites/matrix';
 const ids = (process.argv[2] ?? '').split(',').filter((id) => id !== '');
 const bar = Number(process.argv[3] ?? 0.9);
 const suiteDir = process.argv[4] ?? 'reports/cpu/robustness';
+const seeds = process.argv[5]?.split(',').map(Number);
 await initBackend({ threads: 2 });
 
 /** "removed (precision / recall, poisoned left)" of `set` against the class's poisoned rows. */
@@ -33,7 +34,7 @@ function quality(set: Iterable<number>, poisoned: Set<number>): string {
   return `${members.length} (${precision.toFixed(1)} / ${recall.toFixed(1)}, ${poisoned.size - found} left)`;
 }
 
-for (const spec of planSuite(robustnessSuite, 'cpu')) {
+for (const spec of planSuite(robustnessSuite, 'cpu', seeds)) {
   if (ids.length > 0 && !ids.includes(spec.id)) continue;
   const dir = join(suiteDir, 'runs', spec.id);
   const hash = existsSync(dir) ? readdirSync(dir)[0] : undefined;
