@@ -1,4 +1,5 @@
-// The model both benches train: the small CNN (or the MLP) with SGD 0.05, momentum 0.9, weight decay 5e-4.
+// The model both benches train: the small CNN (or the MLP) with SGD 0.05, momentum 0.9,
+// weight decay 5e-4.
 import { buildModel } from '@none/models';
 import type * as tf from '@tensorflow/tfjs-core';
 import { createOptimizer } from '../src/optimizer';

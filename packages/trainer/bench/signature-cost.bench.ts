@@ -1,7 +1,8 @@
-// Where the signature detection spends its time: trains a small CNN on the embedded MNIST
-// poisoned with BadNets (5%, target 0) for the warm-up epochs, then times each stage of one
-// detection (probe, input-space neighbours, the detection with its group tests).
-// Run: pnpm --filter @none/trainer exec tsx bench/signature-cost.bench.ts [seed] [size] [seeded-only|all] [small-cnn|mlp] [threads]
+// Where the signature detection spends its time: trains a small CNN (or the MLP) on the
+// embedded MNIST poisoned with BadNets (5%, target 0) for the warm-up epochs, then times each
+// stage of one detection (probe, input-space neighbours, the detection with its group tests).
+// Run: pnpm --filter @none/trainer exec tsx bench/signature-cost.bench.ts \
+//   [seed] [size] [seeded-only|all] [small-cnn|mlp] [threads]
 import { poisonDataset } from '@none/attacks';
 import { initBackend } from '@none/backend';
 import { loadEmbeddedMnist } from '@none/data';
