@@ -170,7 +170,7 @@ describe('detectSignature', () => {
     expect(learntClasses[0]).toMatchObject({ seedsFlagged: false, seedContent: null });
   });
 
-  it('grows flagged seeds by the rows beside them, then keeps those that look like their label (seedMemberContent)', () => {
+  it('grows flagged seeds by the rows beside them, then leaves in the data the members that look like their label (seedMemberContent)', () => {
     const { input, poisoned } = syntheticSet({ clean: 150, poisoned: 40 });
     // The seeds miss four poisoned samples and hold six clean 0s; as a whole they show other
     // classes (content 1).

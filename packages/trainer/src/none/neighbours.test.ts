@@ -137,6 +137,10 @@ describe('neighbourWitness', () => {
     expect(Array.from(witness.memberDisagreement!(set, Int32Array.from([8, 9, 4])))).toEqual([
       1, 1, 0,
     ]);
+    // Rows outside the set, asked: 0.08 beside the set {0.07} has 0.05 and 0.04 -> 1 (with
+    // 0.07 counted, its share was 1/2); 0.04 has 0.05 and 0.02 -> 0.
+    const beside = witness.memberDisagreement!(Int32Array.from([8]), Int32Array.from([9, 2]));
+    expect(Array.from(beside)).toEqual([1, 0]);
     // The group's share is the mean over its members.
     expect(witness.groupDisagreement(Int32Array.from([8, 9]))).toBe(1);
   });
