@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { poisonDataset } from '@none/attacks';
 import { initBackend } from '@none/backend';
 import { parseExperimentConfig } from '@none/config';
-import { neighbourWitness } from '@none/trainer';
+import { growAndPruneSeeds, neighbourWitness, SIGNATURE_DETECTION_DEFAULTS } from '@none/trainer';
 import { loadRunData } from '../src/run-context';
 import { planSuite } from '../src/runner';
 import { robustnessSuite } from '../src/suites/matrix';
@@ -63,17 +63,14 @@ for (const spec of planSuite(robustnessSuite, 'cpu', seeds)) {
     const clean = members.filter((i) => !poisoned.has(i));
     const cleanShares = members.map((_, t) => own[t]!).filter((_, t) => !poisoned.has(members[t]!));
     const pruned = members.filter((_, t) => own[t]! >= bar);
-    const set = new Set(members);
-    for (let round = 0; round < 5; round++) {
-      const rest = Int32Array.from(rows.filter((i) => !set.has(i)));
-      const shares = ask(Int32Array.from(set), rest);
-      const joined = Array.from(rest).filter((_, t) => shares[t]! >= 0.5);
-      if (joined.length === 0) break;
-      for (const i of joined) set.add(i);
-    }
-    const grown = [...set];
-    const grownShares = ask(Int32Array.from(grown), Int32Array.from(grown));
-    const grownPruned = grown.filter((_, t) => grownShares[t]! >= bar);
+    // As the detection grows and prunes flagged seeds; a bar of 0 keeps the whole grown set.
+    const grow = (memberContent: number) =>
+      growAndPruneSeeds(ask, rows, [], members, {
+        disagreement: SIGNATURE_DETECTION_DEFAULTS.disagreement,
+        memberContent,
+      }).members;
+    const grown = grow(0);
+    const grownPruned = grow(bar);
     console.log(
       `${spec.id} class ${label}: removed ${quality(members, poisoned)}; clean members' own content ${cleanShares.map((v) => v.toFixed(1)).join(' ') || '-'} (${clean.length}); pruned at ${bar}: ${quality(pruned, poisoned)}; grown: ${quality(grown, poisoned)}; grown, then pruned: ${quality(grownPruned, poisoned)}`,
     );

@@ -26,6 +26,7 @@ it('exports exactly its public API', () => {
       "fedAvg",
       "freezeBatchNorm",
       "gatherBatch",
+      "growAndPruneSeeds",
       "iidShards",
       "inputFeatures",
       "keptIndices",

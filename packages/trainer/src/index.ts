@@ -38,6 +38,7 @@ export {
 } from './none/detect-paper';
 export {
   detectSignature,
+  growAndPruneSeeds,
   SIGNATURE_DETECTION_DEFAULTS,
   type SignatureClassRecord,
   type SignatureDetectionOptions,

@@ -51,6 +51,21 @@ function syntheticSet(options: { clean: number; poisoned: number; contentOfGroup
   return { input, poisoned };
 }
 
+/**
+ * `input` with `seeds` as the only seeds (disagreement 0.9) and, asked as one group, showing
+ * other classes (content 1); any other group keeps `input`'s content.
+ */
+function withSeeds(input: SignatureInput, seeds: Set<number>): SignatureInput {
+  return {
+    ...input,
+    disagreement: Array.from(input.labels, (_, i) => (seeds.has(i) ? 0.9 : 0)),
+    groupDisagreement: (members) =>
+      members.length === seeds.size && Array.from(members).every((i) => seeds.has(i))
+        ? 1
+        : input.groupDisagreement(members),
+  };
+}
+
 describe('detectSignature', () => {
   it('flags exactly the poisoned group and resets the trigger units', () => {
     const { input, poisoned } = syntheticSet({ clean: 150, poisoned: 40 });
@@ -138,14 +153,7 @@ describe('detectSignature', () => {
     // Eight clean 0s are seeds too, and the seeds as a whole show other classes (content 1).
     const extra = [3, 20, 41, 60, 88, 101, 120, 149];
     const seeds = new Set([...poisoned, ...extra]);
-    const withExtra = {
-      ...input,
-      disagreement: Array.from(input.labels, (_, i) => (seeds.has(i) ? 0.9 : 0)),
-      groupDisagreement: (members: Int32Array) =>
-        members.length === seeds.size && Array.from(members).every((i) => seeds.has(i))
-          ? 1
-          : input.groupDisagreement(members),
-    };
+    const withExtra = withSeeds(input, seeds);
     // The model predicts the poisoned samples as the classes they show (held 20%).
     const unlearnt = {
       ...withExtra,
@@ -191,13 +199,8 @@ describe('detectSignature', () => {
         : poisoned.includes(i)
           ? 1
           : (own.get(i) ?? 0);
-    const withSeeds: SignatureInput = {
-      ...input,
-      disagreement: Array.from(input.labels, (_, i) => (seeds.has(i) ? 0.9 : 0)),
-      groupDisagreement: (members) =>
-        members.length === seeds.size && Array.from(members).every((i) => seeds.has(i))
-          ? 1
-          : input.groupDisagreement(members),
+    const flaggedSeeds: SignatureInput = {
+      ...withSeeds(input, seeds),
       memberDisagreement: (set, asked) => {
         calls.push({ set: Array.from(set), asked: Array.from(asked) });
         return Array.from(asked, (i) => share(new Set(set), i));
@@ -205,7 +208,7 @@ describe('detectSignature', () => {
     };
     // 20 trigger units, 21 asked for: the class is flagged by its seeds alone.
     const options = { minSignature: 21 };
-    const detection = detectSignature(withSeeds, options);
+    const detection = detectSignature(flaggedSeeds, options);
     expect(Array.from(detection.flagged)).toEqual([60, 88, 101, ...poisoned]);
     const classes = detection.details.classes as Record<string, unknown>[];
     expect(classes[0]).toMatchObject({
@@ -220,15 +223,15 @@ describe('detectSignature', () => {
     expect(calls[0]!.asked.length).toBe(150 + 40 - seeds.size);
     expect(new Set(calls[2]!.asked)).toEqual(new Set([...seeds, ...missed]));
     // `null`, or no per-member witness: the seeds go as they are.
-    const unasked = detectSignature(withSeeds, { ...options, seedMemberContent: null });
+    const unasked = detectSignature(flaggedSeeds, { ...options, seedMemberContent: null });
     expect(Array.from(unasked.flagged)).toEqual([...extra, ...poisoned.slice(4)]);
-    const { memberDisagreement: _, ...blind } = withSeeds;
+    const { memberDisagreement: _, ...blind } = flaggedSeeds;
     expect(detectSignature(blind, options).flagged.length).toBe(42);
     // Beside a group the model does not hold (here all 40 poisoned samples), only the seeds
     // outside the group are asked.
     calls.length = 0;
     const unheld = detectSignature({
-      ...withSeeds,
+      ...flaggedSeeds,
       groupStays: (members) => (Array.from(members).every((i) => poisoned.includes(i)) ? 0.2 : 1),
     });
     expect(Array.from(unheld.flagged)).toEqual([60, 88, 101, ...poisoned]);

@@ -368,10 +368,17 @@ export function detectSignature(
         content >= o.seedContent ? input.groupDisagreement(evenlySpaced(rows, seeds.length)) : null;
       if (baseline !== null && content - baseline >= o.contentMargin) {
         record.seedsFlagged = true;
-        const grown = growAndPrune(input, o, rows, chosen, seeds);
-        record.seedsGrown = grown.grown;
-        record.seedsPruned = grown.pruned;
-        chosen = grown.members;
+        if (o.seedMemberContent !== null && input.memberDisagreement) {
+          const grown = growAndPruneSeeds(input.memberDisagreement, rows, chosen, seeds, {
+            disagreement: o.disagreement,
+            memberContent: o.seedMemberContent,
+          });
+          record.seedsGrown = grown.grown;
+          record.seedsPruned = grown.pruned;
+          chosen = grown.members;
+        } else {
+          chosen = [...new Set([...chosen, ...seeds])];
+        }
         if (!unheld) {
           record.flagged = true;
           record.signature = 0;
@@ -394,34 +401,33 @@ export function detectSignature(
 }
 
 /**
- * The flagged seeds beside `group` (a flagged group the model does not hold, or none), grown
- * by the rows of the class whose neighbours outside the set mostly carry other labels, then
- * pruned to the members that show other classes themselves (`seedMemberContent`). The
- * group's members are kept and not asked: their signature vouches for them.
+ * Flagged seeds beside `group` (a flagged group the model does not hold, or none), grown by
+ * the rows of their class (`rows`) whose neighbours outside the set carry another label at
+ * least `disagreement` of the time (until none joins, at most 5 rounds), then pruned to the
+ * members whose own neighbours outside the set carry another label at least `memberContent`
+ * of the time (`seedMemberContent`). The group's members are kept and not asked: their
+ * signature vouches for them. `ask` is `SignatureInput.memberDisagreement`.
  */
-function growAndPrune(
-  input: SignatureInput,
-  o: Required<SignatureDetectionOptions>,
+export function growAndPruneSeeds(
+  ask: NonNullable<SignatureInput['memberDisagreement']>,
   rows: readonly number[],
   group: readonly number[],
   seeds: readonly number[],
+  bars: { disagreement: number; memberContent: number },
 ): { members: number[]; grown: number; pruned: number } {
   const set = new Set([...group, ...seeds]);
-  const ask = input.memberDisagreement;
-  const bar = o.seedMemberContent;
-  if (bar === null || !ask) return { members: [...set], grown: 0, pruned: 0 };
   const initial = set.size;
   for (let round = 0; round < 5; round++) {
     const rest = Int32Array.from(rows.filter((i) => !set.has(i)));
     const shares = ask(Int32Array.from(set), rest);
-    const joined = Array.from(rest).filter((_, t) => shares[t]! >= o.disagreement);
+    const joined = Array.from(rest).filter((_, t) => shares[t]! >= bars.disagreement);
     if (joined.length === 0) break;
     for (const i of joined) set.add(i);
   }
   const inGroup = new Set(group);
   const asked = Int32Array.from([...set].filter((i) => !inGroup.has(i)));
   const shares = ask(Int32Array.from(set), asked);
-  const shown = Array.from(asked).filter((_, t) => shares[t]! >= bar);
+  const shown = Array.from(asked).filter((_, t) => shares[t]! >= bars.memberContent);
   return {
     members: [...group, ...shown],
     grown: set.size - initial,
